@@ -1,0 +1,41 @@
+# The LSTM book. `make book` and `make test` are the two commands of the README.
+# Both create .venv if it is missing and (re)install the pinned requirements
+# only when requirements.txt or pyproject.toml changed, so a second run is fast.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
+# Per-cell limit when executing notebooks: ipywidgets' interactive() has been
+# seen to stall nbclient until the timeout fires.
+CELL_TIMEOUT ?= 300
+
+.PHONY: book test lab outputs bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(JB) build . --builder html
+
+# Unit tests, nbval over every notebook, the strict book build (-W -n --keep-going)
+# and the browser tests, in one pytest run.
+test: $(STAMP)
+	$(PY) -m pytest tests chapters --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    --nbval-cell-timeout=$(CELL_TIMEOUT)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab chapters
+
+# Re-execute every notebook in place, storing outputs and widget state.
+outputs: $(STAMP)
+	$(PY) tools/execute_notebooks.py --timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_forward.py
+
+clean:
+	rm -rf _build test-artifacts

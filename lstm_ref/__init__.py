@@ -1,0 +1,17 @@
+"""lstm_ref: a from-scratch NumPy LSTM that matches ``torch.nn.LSTM`` to float precision.
+
+The reference code of the LSTM book. Read it top-down:
+
+* :mod:`lstm_ref.cell`   -- one time step (:func:`lstm_cell`, :func:`lstm_gates`, :func:`step_forward`)
+* :mod:`lstm_ref.layer`  -- one direction of one layer: the time loop
+* :mod:`lstm_ref.lstm`   -- :class:`LSTM`: layers, directions, dropout, torch's API
+* :mod:`lstm_ref.shapes` -- every tensor and parameter shape from a configuration
+"""
+from .cell import Gates, lstm_cell, lstm_gates, sigmoid, step_forward
+from .layer import layer_forward
+from .lstm import LSTM
+from .shapes import param_names, shapes
+
+__all__ = ["LSTM", "Gates", "lstm_cell", "lstm_gates", "step_forward", "layer_forward",
+           "sigmoid", "shapes", "param_names"]
+__version__ = "0.1.0"
