@@ -25,7 +25,9 @@ class BookWidget(anywidget.AnyWidget):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # The source text (not a path) so anywidget never starts a file watcher.
-        if cls._js_file:
+        # Only where the class itself names a file: HasTraits.add_traits (called by
+        # AnyWidget.__init__) subclasses again, and must keep its _esm trait.
+        if cls.__dict__.get("_js_file"):
             cls._esm = (HERE / cls._js_file).read_text()
-        if cls._css_file:
+        if cls.__dict__.get("_css_file"):
             cls._css = (HERE / cls._css_file).read_text()
