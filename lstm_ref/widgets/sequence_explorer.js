@@ -1,0 +1,235 @@
+// The sequence explorer's front end: plain DOM + SVG, no imports, no network.
+// Python (lstm_ref.trace) computes every step into the `steps` trait; stepping
+// through time happens here, so the widget works on a static page. The pure
+// functions below are exported so that tests/test_sequence_explorer.py can run
+// them under node and compare them with lstm_ref.
+
+const SVGNS = "http://www.w3.org/2000/svg";
+
+// Rows of the heatmap: key in `steps`, label, and whether values are signed.
+export const ROWS = [
+  { key: "x", label: "x_t", signed: true },
+  { key: "i", label: "i_t", signed: false },
+  { key: "f", label: "f_t", signed: false },
+  { key: "g", label: "g_t", signed: true },
+  { key: "o", label: "o_t", signed: false },
+  { key: "c", label: "c_t", signed: true },
+  { key: "h", label: "h_t", signed: true },
+];
+
+// The cell update, c_t = f_t * c_{t-1} + i_t * g_t, split into what is kept
+// and what is written (the two bars the step panel shows).
+export function cellUpdate(f, cPrev, i, g) {
+  const kept = f.map((fk, k) => fk * cPrev[k]);
+  const written = i.map((ik, k) => ik * g[k]);
+  return { kept, written, c: kept.map((v, k) => v + written[k]) };
+}
+
+// h_t = o_t * tanh(c_t)
+export function hiddenState(o, c) {
+  return o.map((ok, k) => ok * Math.tanh(c[k]));
+}
+
+export function clampStep(t, T) {
+  return Math.max(0, Math.min(T - 1, Math.round(Number(t) || 0)));
+}
+
+// Everything the step panel shows for time step t; `cNext`/`hNext` are recomputed
+// here from the gates, `c`/`h` come from Python.
+export function frame(steps, t) {
+  const T = steps.h.length;
+  t = clampStep(t, T);
+  const cPrev = t === 0 ? steps.c0 : steps.c[t - 1];
+  const hPrev = t === 0 ? steps.h0 : steps.h[t - 1];
+  const [i, f, g, o] = ["i", "f", "g", "o"].map((k) => steps[k][t]);
+  const upd = cellUpdate(f, cPrev, i, g);
+  return {
+    t, T, x: steps.x[t], hPrev, cPrev, i, f, g, o,
+    kept: upd.kept, written: upd.written, cNext: upd.c, hNext: hiddenState(o, upd.c),
+    c: steps.c[t], h: steps.h[t],
+  };
+}
+
+function el(tag, attrs = {}, parent = null, ns = null) {
+  const e = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+const svg = (tag, attrs, parent) => el(tag, attrs, parent, SVGNS);
+const fmt = (v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3);
+
+function render({ model, el: root }) {
+  const uid = Math.random().toString(36).slice(2, 9);
+  root.classList.add("lstm-widget", "lstm-widget-sequence-explorer");
+  root.style.fontFamily = "system-ui, sans-serif";
+  root.style.fontSize = "13px";
+  const title = el("div", { "data-testid": "title" }, root);
+  title.style.fontWeight = "600";
+  const bar = el("div", {}, root);
+  bar.style.cssText = "display:flex;gap:6px;align-items:center;margin:6px 0";
+  const prev = el("button", { "data-testid": "prev", title: "previous step", text: "◀ prev" }, bar);
+  const play = el("button", { "data-testid": "play", title: "play / pause", text: "▶ play" }, bar);
+  const next = el("button", { "data-testid": "next", title: "next step", text: "next ▶" }, bar);
+  const slider = el("input", { type: "range", min: "0", step: "1", "data-testid": "slider",
+                               "aria-label": "time step" }, bar);
+  slider.style.width = "160px";
+  const tLabel = el("span", { "data-testid": "t-label" }, bar);
+  tLabel.style.fontVariantNumeric = "tabular-nums";
+  const heat = svg("svg", { "data-testid": "heatmap", role: "img" }, root);
+  const eq = el("div", { text: "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t     h_t = o_t ⊙ tanh(c_t)" }, root);
+  eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:monospace";
+  const panel = svg("svg", { "data-testid": "step-panel", role: "img" }, root);
+
+  let t = clampStep(model.get("t"), (model.get("steps").h || [[]]).length);
+  let timer = null;
+
+  function setT(v) {
+    const steps = model.get("steps");
+    t = clampStep(v, steps.h.length);
+    model.set("t", t);
+    try { model.save_changes(); } catch (e) { /* static page: no kernel to sync with */ }
+    draw();
+  }
+
+  function stop() {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    play.textContent = "▶ play";
+  }
+
+  prev.addEventListener("click", () => { stop(); setT(t - 1); });
+  next.addEventListener("click", () => { stop(); setT(t + 1); });
+  slider.addEventListener("input", () => { stop(); setT(Number(slider.value)); });
+  play.addEventListener("click", () => {
+    if (timer !== null) { stop(); return; }
+    const T = model.get("steps").h.length;
+    if (t >= T - 1) setT(0);
+    play.textContent = "❚❚ pause";
+    timer = setInterval(() => {
+      if (t >= model.get("steps").h.length - 1) stop();
+      else setT(t + 1);
+    }, 800);
+  });
+
+  function cellColor(colors, key) { return colors[key] || "#888"; }
+
+  function drawHeatmap(steps, colors) {
+    heat.replaceChildren();
+    const T = steps.h.length;
+    const cw = Math.max(30, Math.min(56, 520 / T)), ch = 14, left = 46, top = 16;
+    const defs = svg("defs", {}, heat);
+    const pat = svg("pattern", { id: `neg-${uid}`, width: "4", height: "4",
+                                 patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
+    svg("line", { x1: "0", y1: "0", x2: "0", y2: "4", stroke: "white", "stroke-width": "1.5" }, pat);
+    let y = top;
+    for (let s = 0; s < T; s++) {
+      svg("text", { x: left + s * cw + cw / 2, y: top - 4, "text-anchor": "middle",
+                    "font-size": "11", text: `t=${s}` }, heat);
+    }
+    for (const row of ROWS) {
+      const vals = steps[row.key];
+      const n = vals[0].length;
+      const scale = row.signed ? Math.max(1e-9, ...vals.flat().map(Math.abs)) : 1;
+      svg("text", { x: left - 6, y: y + (n * ch) / 2 + 4, "text-anchor": "end", "font-size": "12",
+                    fill: cellColor(colors, row.key), "font-weight": "600", text: row.label }, heat);
+      for (let s = 0; s < T; s++) {
+        for (let k = 0; k < n; k++) {
+          const v = vals[s][k];
+          const r = svg("rect", { x: left + s * cw + 1, y: y + k * ch, width: cw - 2, height: ch - 1,
+                                  fill: cellColor(colors, row.key),
+                                  "fill-opacity": Math.min(1, Math.abs(v) / scale).toFixed(3),
+                                  "data-testid": `cell-${row.key}-${s}-${k}` }, heat);
+          svg("title", { text: `${row.label}[${k}] at t=${s}: ${v.toFixed(4)}` }, r);
+          if (row.signed && v < 0) {
+            svg("rect", { x: left + s * cw + 1, y: y + k * ch, width: cw - 2, height: ch - 1,
+                          fill: `url(#neg-${uid})`, "pointer-events": "none" }, heat);
+          }
+        }
+      }
+      y += n * ch + 6;
+    }
+    // Click a column to jump to that step; outline the current one.
+    for (let s = 0; s < T; s++) {
+      const hit = svg("rect", { x: left + s * cw, y: top, width: cw, height: y - top,
+                                fill: "transparent", cursor: "pointer",
+                                "data-testid": `column-${s}` }, heat);
+      hit.addEventListener("click", () => { stop(); setT(s); });
+    }
+    svg("rect", { x: left + t * cw, y: top - 1, width: cw, height: y - top - 4, fill: "none",
+                  stroke: "#111", "stroke-width": "2", "pointer-events": "none",
+                  "data-testid": "current-column" }, heat);
+    svg("text", { x: left, y: y + 10, "font-size": "11", fill: "#555",
+                  text: "opacity = |value| (gates: 0 to 1; others: scaled to the row's max); hatched = negative" },
+        heat);
+    heat.setAttribute("width", Math.max(left + T * cw + 10, 560));
+    heat.setAttribute("height", y + 16);
+  }
+
+  function drawPanel(fr, colors, names) {
+    panel.replaceChildren();
+    const lines = [
+      ["x", "x_t", fr.x, colors.x],
+      ["i", "i_t", fr.i, colors.i],
+      ["f", "f_t", fr.f, colors.f],
+      ["g", "g_t", fr.g, colors.g],
+      ["o", "o_t", fr.o, colors.o],
+      ["c_prev", "c_{t−1}", fr.cPrev, colors.c],
+      ["kept", "f_t⊙c_{t−1}", fr.kept, colors.f],
+      ["written", "i_t⊙g_t", fr.written, colors.i],
+      ["c", "c_t", fr.cNext, colors.c],
+      ["h", "h_t", fr.hNext, colors.h],
+    ];
+    const left = 92, bw = 52, gap = 70, rh = 20;
+    const scale = Math.max(1, ...[fr.x, fr.cPrev, fr.cNext].flat().map(Math.abs));
+    const nmax = Math.max(...lines.map((l) => l[2].length));
+    lines.forEach(([key, label, vals, color], r) => {
+      const y = 8 + r * rh;
+      const lab = svg("text", { x: left - 8, y: y + 12, "text-anchor": "end", "font-size": "12",
+                                fill: color, "font-weight": "600", text: label }, panel);
+      if (names && names[key]) svg("title", { text: names[key] }, lab);
+      vals.forEach((v, k) => {
+        const cx = left + k * (2 * bw + gap) + bw;
+        const s = key === "i" || key === "f" || key === "o" || key === "g" ? 1 : scale;
+        const w = (Math.min(1, Math.abs(v) / s)) * bw;
+        svg("line", { x1: cx, x2: cx, y1: y, y2: y + 16, stroke: "#999" }, panel);
+        svg("rect", { x: v >= 0 ? cx : cx - w, y: y + 2, width: w, height: 12, fill: color }, panel);
+        svg("text", { x: cx + bw + 6, y: y + 12, "font-size": "11", "font-family": "monospace",
+                      "data-testid": `value-${key}-${k}`, text: fmt(v) }, panel);
+      });
+    });
+    for (let k = 0; k < nmax; k++) {
+      svg("text", { x: left + k * (2 * bw + gap) + bw, y: 8 + lines.length * rh + 8,
+                    "text-anchor": "middle", "font-size": "11", fill: "#555", text: `unit ${k}` }, panel);
+    }
+    panel.setAttribute("width", Math.max(left + nmax * (2 * bw + gap) + 10, 560));
+    panel.setAttribute("height", 8 + lines.length * rh + 16);
+  }
+
+  function draw() {
+    const steps = model.get("steps");
+    if (!steps || !steps.h || steps.h.length === 0) return;
+    const colors = model.get("colors");
+    const T = steps.h.length;
+    t = clampStep(t, T);
+    title.textContent = model.get("title");
+    slider.max = String(T - 1);
+    slider.value = String(t);
+    tLabel.textContent = `t = ${t} (of 0…${T - 1})`;
+    drawHeatmap(steps, colors);
+    drawPanel(frame(steps, t), colors, model.get("names"));
+  }
+
+  model.on("change:t", () => { t = model.get("t"); draw(); });
+  model.on("change:steps", () => { stop(); t = model.get("t"); draw(); });
+  model.on("change:colors", draw);
+  model.on("change:title", draw);
+  draw();
+  return () => stop();
+}
+
+export default { render };
