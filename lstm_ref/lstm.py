@@ -210,3 +210,17 @@ class LSTM:
             output = output.transpose(1, 0, 2)
         self._cache["output_shape"] = output.shape
         return output, (h_n, c_n)
+
+    # ----- backward ------------------------------------------------------------------
+    def backward(self, grad_output, grad_h_n=None, grad_c_n=None) -> dict:
+        """Backpropagation through time for the most recent forward call (see :mod:`lstm_ref.bptt`).
+
+        ``grad_output``, ``grad_h_n``, ``grad_c_n``: gradients of the loss with respect to
+        ``output``, ``h_n``, ``c_n``, in their shapes (None means zeros). Returns a dict
+        mapping every ``state_dict()`` key and ``"input"``, ``"h_0"``, ``"c_0"`` to an
+        array of that tensor's shape: what torch leaves in ``.grad`` after
+        ``(output * grad_output).sum() + ... .backward()``. The parameters are read
+        now, so do not change them between the forward and the backward.
+        """
+        from .bptt import lstm_backward  # local: bptt reads the cache that forward() stores
+        return lstm_backward(self, grad_output, grad_h_n, grad_c_n)

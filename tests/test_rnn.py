@@ -1,0 +1,84 @@
+"""lstm_ref.RNN equals torch.nn.RNN (tanh) forward and backward, computed in the same run."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lstm_ref.rnn import RNN, rnn_step_backward, rnn_step_forward
+
+
+@given(I=st.integers(1, 5), H=st.integers(1, 5), L=st.integers(1, 3), bias=st.booleans(),
+       batch_first=st.booleans(), T=st.integers(1, 6), B=st.integers(1, 3),
+       unbatched=st.booleans(), given_state=st.booleans(), with_h=st.booleans(),
+       seed=st.integers(0, 2**16))
+def test_rnn_forward_and_backward_match_torch(I, H, L, bias, batch_first, T, B, unbatched,
+                                              given_state, with_h, seed):
+    torch.manual_seed(seed)
+    module = torch.nn.RNN(I, H, L, bias=bias, batch_first=batch_first).double()
+    model = RNN.from_torch(module)
+    lead = (T,) if unbatched else ((B, T) if batch_first else (T, B))
+    state = (L, H) if unbatched else (L, B, H)
+    x = torch.randn(*lead, I, dtype=torch.float64, requires_grad=True)
+    h0 = torch.randn(*state, dtype=torch.float64, requires_grad=True) if given_state else None
+    out, h_n = module(x, h0)
+    go = torch.randn_like(out)
+    gh = torch.randn_like(h_n) if with_h else None
+    ((out * go).sum() + (0 if gh is None else (h_n * gh).sum())).backward()
+
+    r_out, r_h = model(x.detach().numpy(), None if h0 is None else h0.detach().numpy())
+    assert r_out.shape == tuple(out.shape) and r_h.shape == tuple(h_n.shape)
+    assert np.abs(r_out - out.detach().numpy()).max() <= 1e-10
+    assert np.abs(r_h - h_n.detach().numpy()).max() <= 1e-10
+    grads = model.backward(go.numpy(), None if gh is None else gh.numpy())
+    want = {k: p.grad.numpy() for k, p in module.named_parameters()}
+    want["input"] = x.grad.numpy()
+    assert list(grads)[:-1] == list(want)
+    for k, v in want.items():
+        assert np.abs(grads[k] - v).max() <= 1e-9, k
+    if h0 is not None:
+        assert np.abs(grads["h_0"] - h0.grad.numpy()).max() <= 1e-9
+    assert grads["h_0"].shape == state
+
+
+def test_rnn_float32_and_state_dict_match_torch():
+    torch.manual_seed(0)
+    module = torch.nn.RNN(4, 6, num_layers=2)
+    model = RNN.from_torch(module)
+    assert list(model.state_dict()) == list(module.state_dict())
+    assert RNN(4, 6, num_layers=2).param_shapes() == {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    x = torch.randn(5, 3, 4)
+    with torch.no_grad():
+        out, h = module(x)
+    r_out, r_h = model(x.numpy())
+    assert r_out.dtype == np.float32 and np.abs(r_out - out.numpy()).max() <= 1e-5
+
+
+def test_rnn_step_gradient_is_tanh_derivative_times_w_hh():
+    rng = np.random.default_rng(0)
+    xw, h_prev, w_hh = rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((3, 3))
+    h, cache = rnn_step_forward(xw, h_prev, w_hh)
+    dh = rng.standard_normal((2, 3))
+    dxw, dh_prev = rnn_step_backward(dh, cache, w_hh)
+    t_prev = torch.from_numpy(h_prev).requires_grad_(True)
+    t_xw = torch.from_numpy(xw).requires_grad_(True)
+    (torch.tanh(t_xw + t_prev @ torch.from_numpy(w_hh).T) * torch.from_numpy(dh)).sum().backward()
+    assert np.abs(dxw - t_xw.grad.numpy()).max() <= 1e-12
+    assert np.abs(dh_prev - t_prev.grad.numpy()).max() <= 1e-12
+
+
+def test_rnn_errors():
+    with pytest.raises(ValueError, match="nonlinearity='tanh'"):
+        RNN.from_torch(torch.nn.RNN(2, 3, nonlinearity="relu"))
+    with pytest.raises(ValueError, match="bidirectional=True"):
+        RNN.from_torch(torch.nn.RNN(2, 3, bidirectional=True))
+    model = RNN(2, 3, dtype=np.float64)
+    with pytest.raises(ValueError, match="call model\\(input\\) before"):
+        model.backward(np.zeros((4, 1, 3)))
+    with pytest.raises(ValueError, match="Expected input_size|input_size"):
+        model(np.zeros((4, 1, 5)))
+    with pytest.raises(ValueError, match=r"Expected hidden size \(1, 1, 3\), got \[1, 2, 3\]"):
+        model(np.zeros((4, 1, 2)), np.zeros((1, 2, 3)))
+    model(np.zeros((4, 1, 2)))
+    with pytest.raises(ValueError, match=r"grad_output has a shape of \[4, 1, 2\]"):
+        model.backward(np.zeros((4, 1, 2)))
