@@ -1,0 +1,233 @@
+// The index explorer's front end: plain DOM + SVG, no imports, no network.
+// Python stores real `output` (B, T, D*H) and `h_n` (D*L, B, H) tensors for
+// num_layers 1..3, one- and bidirectional (batch_first=True). The index
+// arithmetic below is exported so tests/test_index_explorer.py can run it under
+// node and compare it with identity checks on real torch tensors.
+
+const SVGNS = "http://www.w3.org/2000/svg";
+export const DIRECTIONS = ["forward", "backward"];
+
+function checkIndex(name, value, size) {
+  if (!Number.isInteger(value) || value < 0 || value >= size) {
+    throw new RangeError(`${name} index ${value} is out of range for size ${size}`);
+  }
+}
+
+// output[b, t, j]: the top layer's hidden state at time step t; columns
+// [0, H) are the forward direction and [H, 2H) the backward one.
+export function locateOutput(cfg, b, t, j) {
+  checkIndex("batch", b, cfg.B); checkIndex("time", t, cfg.T); checkIndex("feature", j, cfg.D * cfg.H);
+  return { tensor: "output", index: [b, t, j], batch: b, layer: cfg.L - 1,
+           direction: Math.floor(j / cfg.H), t, unit: j % cfg.H };
+}
+
+// h_n[row, b, j]: row = layer * D + direction, i.e. h_n.view(L, D, B, H)[layer, direction].
+// It is the state after the direction's last step: t = T-1 forward, t = 0 backward.
+export function locateHn(cfg, row, b, j) {
+  checkIndex("row", row, cfg.L * cfg.D); checkIndex("batch", b, cfg.B); checkIndex("unit", j, cfg.H);
+  const layer = Math.floor(row / cfg.D), direction = row % cfg.D;
+  return { tensor: "h_n", index: [row, b, j], batch: b, layer, direction,
+           t: direction === 0 ? cfg.T - 1 : 0, unit: j, view: [layer, direction, b, j] };
+}
+
+// The output cell that equals h_n[row, b, j] (top layer only), else null.
+export function outputOfHn(cfg, row, b, j) {
+  const loc = locateHn(cfg, row, b, j);
+  return loc.layer === cfg.L - 1 ? [b, loc.t, loc.direction * cfg.H + j] : null;
+}
+
+// The h_n cell that equals output[b, t, j] (a direction's last step only), else null.
+export function hnOfOutput(cfg, b, t, j) {
+  const loc = locateOutput(cfg, b, t, j);
+  const last = loc.direction === 0 ? cfg.T - 1 : 0;
+  return t === last ? [(cfg.L - 1) * cfg.D + loc.direction, b, loc.unit] : null;
+}
+
+export function describe(cfg, loc) {
+  const top = loc.layer === cfg.L - 1 ? " (the top layer)" : "";
+  const dir = cfg.D === 2 ? `, ${DIRECTIONS[loc.direction]} direction` : "";
+  return `layer ${loc.layer}${top}${dir}, time step t = ${loc.t}, unit ${loc.unit}, batch element ${loc.batch}`;
+}
+
+const idx = (name, ix) => `${name}[${ix.join(", ")}]`;
+
+function el(tag, attrs = {}, parent = null, ns = null) {
+  const e = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  if (parent) parent.appendChild(e);
+  return e;
+}
+const svg = (tag, attrs, parent) => el(tag, attrs, parent, SVGNS);
+
+function render({ model, el: root }) {
+  root.classList.add("lstm-widget", "lstm-widget-index-explorer");
+  root.style.fontFamily = "system-ui, sans-serif";
+  root.style.fontSize = "13px";
+  const bar = el("div", {}, root);
+  bar.style.cssText = "display:flex;gap:12px;align-items:center;margin:6px 0;flex-wrap:wrap";
+  const lab = el("label", { text: "num_layers " }, bar);
+  const layers = el("select", { "data-testid": "num-layers" }, lab);
+  for (const n of [1, 2, 3]) el("option", { value: String(n), text: String(n) }, layers);
+  const lab2 = el("label", {}, bar);
+  const bidir = el("input", { type: "checkbox", "data-testid": "bidirectional" }, lab2);
+  lab2.append(" bidirectional");
+  const code = el("code", { "data-testid": "config" }, bar);
+  const pic = svg("svg", { "data-testid": "tensors", role: "img" }, root);
+  const readout = el("div", { "data-testid": "readout" }, root);
+  readout.style.cssText = "margin-top:6px;padding:6px 8px;border:1px solid #ccc;border-radius:4px;min-height:3.2em";
+
+  let selected = null;  // {tensor: "output"|"h_n", index: [...]}
+
+  function cfgNow() {
+    return { L: model.get("num_layers"), D: model.get("bidirectional") ? 2 : 1,
+             T: model.get("seq_len"), B: model.get("batch_size"), H: model.get("hidden_size") };
+  }
+  function data(cfg) {
+    return model.get("examples")[`L${cfg.L}_D${cfg.D}`];
+  }
+  function setConfig(L, bi) {
+    model.set("num_layers", L);
+    model.set("bidirectional", bi);
+    try { model.save_changes(); } catch (e) { /* static page: no kernel to sync with */ }
+    selected = null;
+    draw();
+  }
+  layers.addEventListener("change", () => setConfig(Number(layers.value), bidir.checked));
+  bidir.addEventListener("change", () => setConfig(Number(layers.value), bidir.checked));
+
+  function span(parent, testid, text, color) {
+    const s = el("span", { "data-testid": testid, text }, parent);
+    if (color) { s.style.color = color; s.style.fontWeight = "600"; }
+    return s;
+  }
+
+  function showReadout(cfg, d) {
+    readout.replaceChildren();
+    if (!selected) {
+      readout.textContent = "Point at (or click) a cell of output or h_n.";
+      return;
+    }
+    const dc = model.get("direction_colors");
+    const [tensor, ix] = [selected.tensor, selected.index];
+    const loc = tensor === "output" ? locateOutput(cfg, ...ix) : locateHn(cfg, ...ix);
+    const value = tensor === "output" ? d.output[ix[0]][ix[1]][ix[2]] : d.h_n[ix[0]][ix[1]][ix[2]];
+    const line1 = el("div", {}, readout);
+    span(line1, "readout-index", idx(tensor, ix), null).style.fontFamily = "monospace";
+    line1.append(" = ");
+    span(line1, "readout-value", value.toFixed(4));
+    line1.append(" is layer ");
+    span(line1, "readout-layer", String(loc.layer));
+    line1.append(", ");
+    span(line1, "readout-direction", DIRECTIONS[loc.direction], dc[DIRECTIONS[loc.direction]]);
+    line1.append(", time step t = ");
+    span(line1, "readout-time", String(loc.t));
+    line1.append(", unit ");
+    span(line1, "readout-unit", String(loc.unit));
+    const line2 = el("div", {}, readout);
+    line2.style.color = "#444";
+    const match = tensor === "output" ? hnOfOutput(cfg, ...ix) : outputOfHn(cfg, ...ix);
+    if (tensor === "h_n") {
+      line2.append(`h_n.view(${cfg.L}, ${cfg.D}, B, H)[${loc.view.join(", ")}]; `);
+      line2.append(loc.direction === 1 ? "the backward direction ends at t = 0; " : `its last step is t = ${cfg.T - 1}; `);
+    }
+    line2.append("equal cell: ");
+    span(line2, "readout-match", match ? idx(tensor === "output" ? "h_n" : "output", match)
+      : (tensor === "h_n" ? "none: output holds the top layer only" : "none: not this direction's last step"));
+  }
+
+  function draw() {
+    const cfg = cfgNow();
+    const d = data(cfg);
+    layers.value = String(cfg.L);
+    bidir.checked = cfg.D === 2;
+    code.textContent = `nn.LSTM(…, hidden_size=${cfg.H}, num_layers=${cfg.L}, bidirectional=${cfg.D === 2 ? "True" : "False"}, batch_first=True)`
+      + `  →  output (${cfg.B}, ${cfg.T}, ${cfg.D * cfg.H}),  h_n (${cfg.L * cfg.D}, ${cfg.B}, ${cfg.H})`;
+    pic.replaceChildren();
+    if (!d) return;
+    const dc = model.get("direction_colors");
+    const cw = 44, ch = 20, gapB = 18;
+    const match = !selected ? null
+      : selected.tensor === "output" ? ["h_n", hnOfOutput(cfg, ...selected.index)]
+      : ["output", outputOfHn(cfg, ...selected.index)];
+    const same = (a, b) => a && b && a.length === b.length && a.every((v, k) => v === b[k]);
+
+    function cell(x, y, tensor, ix, value, color, opacity) {
+      const g = svg("g", { "data-testid": `${tensor === "h_n" ? "hn" : "output"}-${ix.join("-")}`,
+                           cursor: "pointer" }, pic);
+      const isSel = selected && selected.tensor === tensor && same(selected.index, ix);
+      const isMatch = match && match[0] === tensor && same(match[1], ix);
+      g.setAttribute("data-selected", isSel ? "true" : "false");
+      g.setAttribute("data-match", isMatch ? "true" : "false");
+      svg("rect", { x, y, width: cw - 2, height: ch - 2, fill: color, "fill-opacity": opacity,
+                    stroke: isSel || isMatch ? "#111" : "none", "stroke-width": isSel ? 3 : 2,
+                    "stroke-dasharray": isMatch ? "4 2" : "none" }, g);
+      svg("text", { x: x + cw / 2 - 1, y: y + ch / 2 + 3, "text-anchor": "middle", "font-size": "10",
+                    "font-family": "monospace", text: value.toFixed(2) }, g);
+      svg("title", { text: `${idx(tensor, ix)} = ${value.toFixed(4)}` }, g);
+      const pick = () => {
+        if (isSel) return;  // redrawing replaces the element under the pointer
+        selected = { tensor, index: ix };
+        draw();
+      };
+      g.addEventListener("mouseenter", pick);
+      g.addEventListener("click", pick);
+    }
+
+    // output: one block per batch element, rows t, columns j.
+    let x0 = 40, y0 = 34;
+    svg("text", { x: x0, y: 14, "font-weight": "600", text: "output (top layer, every t)" }, pic);
+    for (let b = 0; b < cfg.B; b++) {
+      const bx = x0 + b * (cfg.D * cfg.H * cw + gapB);
+      svg("text", { x: bx, y: y0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
+      for (let t = 0; t < cfg.T; t++) {
+        if (b === 0) svg("text", { x: x0 - 6, y: y0 + t * ch + 14, "text-anchor": "end", "font-size": "11", text: `t=${t}` }, pic);
+        for (let j = 0; j < cfg.D * cfg.H; j++) {
+          const dir = Math.floor(j / cfg.H);
+          cell(bx + j * cw, y0 + t * ch, "output", [b, t, j], d.output[b][t][j], dc[DIRECTIONS[dir]], 0.85);
+        }
+      }
+    }
+    // h_n: one row per (layer, direction), then B blocks of H units.
+    const hx0 = x0 + cfg.B * (cfg.D * cfg.H * cw + gapB) + 130;
+    svg("text", { x: hx0, y: 14, "font-weight": "600", text: "h_n (every layer, last step)" }, pic);
+    for (let b = 0; b < cfg.B; b++) {
+      svg("text", { x: hx0 + b * (cfg.H * cw + gapB), y: y0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
+    }
+    for (let r = 0; r < cfg.L * cfg.D; r++) {
+      const layer = Math.floor(r / cfg.D), dir = r % cfg.D;
+      svg("text", { x: hx0 - 6, y: y0 + r * ch + 14, "text-anchor": "end", "font-size": "11",
+                    fill: dc[DIRECTIONS[dir]], "font-weight": "600",
+                    text: `[${r}] layer ${layer}${cfg.D === 2 ? (dir ? " bwd" : " fwd") : ""}` }, pic);
+      for (let b = 0; b < cfg.B; b++) {
+        for (let j = 0; j < cfg.H; j++) {
+          cell(hx0 + b * (cfg.H * cw + gapB) + j * cw, y0 + r * ch, "h_n", [r, b, j], d.h_n[r][b][j],
+               dc[DIRECTIONS[dir]], (0.3 + 0.6 * (layer + 1) / cfg.L).toFixed(2));
+        }
+      }
+    }
+    const rows = Math.max(cfg.T, cfg.L * cfg.D);
+    const ly = y0 + rows * ch + 16;
+    svg("rect", { x: x0, y: ly - 10, width: 12, height: 12, fill: dc.forward }, pic);
+    svg("text", { x: x0 + 16, y: ly, "font-size": "11", text: "forward" }, pic);
+    if (cfg.D === 2) {
+      svg("rect", { x: x0 + 80, y: ly - 10, width: 12, height: 12, fill: dc.backward }, pic);
+      svg("text", { x: x0 + 96, y: ly, "font-size": "11", text: "backward" }, pic);
+    }
+    svg("text", { x: x0 + 170, y: ly, "font-size": "11", fill: "#555",
+                  text: "h_n: darker = higher layer; dashed outline = the equal cell" }, pic);
+    pic.setAttribute("width", hx0 + cfg.B * (cfg.H * cw + gapB) + 10);
+    pic.setAttribute("height", ly + 8);
+    showReadout(cfg, d);
+  }
+
+  model.on("change:num_layers", () => { selected = null; draw(); });
+  model.on("change:bidirectional", () => { selected = null; draw(); });
+  model.on("change:examples", draw);
+  model.on("change:direction_colors", draw);
+  draw();
+}
+
+export default { render };
