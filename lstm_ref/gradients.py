@@ -1,0 +1,147 @@
+"""How far back does a gradient reach? Jacobian norms of LSTMs and RNNs, from lstm_ref's backward.
+
+Every function here takes a one-layer, one-direction, time-major (``batch_first=False``)
+:class:`lstm_ref.LSTM` or :class:`lstm_ref.RNN` and calls its ``backward`` once.
+A whole Jacobian costs one backward pass thanks to a batching trick: the
+sequence is repeated ``H_out`` times along the batch axis and copy ``j`` receives
+the gradient :math:`e_j` at its output, so its input gradient is row ``j`` of
+:math:`\\partial h_{t'} / \\partial x_t`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["input_gradient_norms", "connectivity", "cell_jacobian", "forget_gates",
+           "set_forget_bias", "gradient_lab_grid"]
+
+
+def _h_out(model):
+    return model.state_dict()["weight_hh_l0"].shape[1]  # (4H or H, H_out) for LSTM and RNN
+
+
+def _check_model(model):
+    if getattr(model, "num_layers", 1) != 1 or getattr(model, "bidirectional", False) \
+            or model.batch_first:
+        raise ValueError("expected a one-layer, one-direction model with batch_first=False, got "
+                         f"{model!r} (num_layers={model.num_layers}, batch_first={model.batch_first})")
+
+
+def input_gradient_norms(model, x, target=-1):
+    """:math:`\\lVert \\partial h_{\\text{target}} / \\partial x_t \\rVert_F` for every t, averaged over sequences.
+
+    ``x`` is ``(T, N, I)``: N sequences. Returns an array of shape ``(T,)``;
+    entries after ``target`` are 0 (the future does not influence the past).
+    """
+    _check_model(model)
+    x = np.asarray(x)
+    T, N, _ = x.shape
+    P = _h_out(model)
+    out = model(np.repeat(x, P, axis=1))[0]           # copy j of sequence n is batch n*P + j
+    grad = np.zeros_like(out)
+    grad[target, np.arange(N * P), np.tile(np.arange(P), N)] = 1.0
+    dx = model.backward(grad)["input"].reshape(T, N, P, -1)
+    return np.sqrt((dx ** 2).sum(axis=(2, 3))).mean(axis=1)
+
+
+def connectivity(model, x):
+    """Matrix ``M[t', t]`` of :math:`\\lVert \\partial h_{t'} / \\partial x_t \\rVert_F` for one sequence ``x`` ``(T, I)``.
+
+    Distill's connectivity figure as numbers: row t' says how much each input
+    can still move the state at t'. It is lower-triangular (causality).
+    """
+    _check_model(model)
+    x = np.asarray(x)
+    T, P = x.shape[0], _h_out(model)
+    out = model(np.repeat(x[:, None], T * P, axis=1))[0]   # batch b = t' * P + j
+    grad = np.zeros_like(out)
+    b = np.arange(T * P)
+    grad[b // P, b, b % P] = 1.0
+    dx = model.backward(grad)["input"].reshape(T, T, P, -1)  # (t, t', j, i)
+    return np.sqrt((dx ** 2).sum(axis=(2, 3))).T
+
+
+def cell_jacobian(model, x):
+    """:math:`\\partial c_T / \\partial c_0` ``(H, H)`` of an LSTM on one sequence ``x`` ``(T, I)``, by backward.
+
+    Row j is the gradient reaching ``c_0`` when ``c_T`` receives :math:`e_j`.
+    """
+    _check_model(model)
+    x = np.asarray(x)
+    H = model.hidden_size
+    out, (h, c) = model(np.repeat(x[:, None], H, axis=1))
+    grad_c = np.eye(H, dtype=c.dtype)[None]             # (1, H copies, H)
+    return model.backward(np.zeros_like(out), grad_c_n=grad_c)["c_0"][0]
+
+
+def forget_gates(model, x):
+    """The forget gates :math:`f_1, \\dots, f_T` ``(T, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
+
+    Recomputed with :func:`lstm_ref.lstm_gates` from :math:`x_t` and :math:`h_{t-1}`
+    (read off ``output``), independently of the backward pass.
+    """
+    from .cell import lstm_gates
+
+    _check_model(model)
+    x = np.asarray(x)
+    out = model(x)[0]
+    h_prev = np.vstack([np.zeros((1, out.shape[1]), out.dtype), out[:-1]])
+    p = model.state_dict()
+    return lstm_gates(x, h_prev, p["weight_ih_l0"], p["weight_hh_l0"], p.get("bias_ih_l0"),
+                      p.get("bias_hh_l0")).f
+
+
+def set_forget_bias(model, value):
+    """Set the forget gate's total bias to ``value``: ``bias_ih`` rows H:2H to ``value``, ``bias_hh`` rows to 0.
+
+    torch adds both biases, so the gate sees ``value``; rows H:2H are the
+    forget gate in torch's order i, f, g, o. Works on every layer and direction.
+    """
+    sd, H = model.state_dict(), model.hidden_size
+    for name in sd:
+        if name.startswith("bias_ih"):
+            sd[name][H:2 * H] = value
+        elif name.startswith("bias_hh"):
+            sd[name][H:2 * H] = 0.0
+    return model.load_state_dict(sd)
+
+
+def gradient_lab_grid(gaps=(5, 10, 20, 40, 80), forget_biases=(-2, -1, 0, 1, 2, 3, 4),
+                      rnn_scales=(0.5, 1.0, 2.0, 3.0, 4.0), hidden_size=32, input_size=4,
+                      n_seq=4, seed=0):
+    """The data of the vanishing-gradient lab: :math:`\\log_{10} \\lVert \\partial h_T / \\partial x_{T-k} \\rVert_F`.
+
+    For every gap (sequence length ``T = gap + 1``), distance k = 0..gap:
+
+    * ``lstm[g][b]``: an LSTM initialised as torch does, with forget bias ``forget_biases[b]``;
+    * ``rnn[g][s]``: a tanh RNN initialised as torch does, with ``weight_hh`` times ``rnn_scales[s]``.
+
+    Both see the same ``n_seq`` standard normal input sequences; weights are
+    seeded, so the grid is reproducible. Returns plain lists (JSON for the widget).
+    """
+    from .lstm import LSTM
+    from .rnn import RNN
+
+    rng = np.random.default_rng(seed)
+    xs = rng.standard_normal((max(gaps) + 1, n_seq, input_size))
+    lstm_base = LSTM(input_size, hidden_size, dtype=np.float64, seed=seed)
+    rnn_base = RNN(input_size, hidden_size, dtype=np.float64, seed=seed)
+
+    def curve(model, gap):
+        norms = input_gradient_norms(model, xs[:gap + 1])[::-1]   # index k = distance
+        return np.round(np.log10(norms), 4).tolist()
+
+    lstm, rnn = [], []
+    for gap in gaps:
+        row = []
+        for b in forget_biases:
+            row.append(curve(set_forget_bias(LSTM(input_size, hidden_size, dtype=np.float64)
+                                             .load_state_dict(lstm_base.state_dict()), b), gap))
+        lstm.append(row)
+        row = []
+        for s in rnn_scales:
+            sd = rnn_base.state_dict()
+            sd["weight_hh_l0"] = sd["weight_hh_l0"] * s
+            row.append(curve(RNN(input_size, hidden_size, dtype=np.float64).load_state_dict(sd), gap))
+        rnn.append(row)
+    return {"gaps": list(gaps), "forget_biases": [float(b) for b in forget_biases],
+            "rnn_scales": [float(s) for s in rnn_scales], "lstm": lstm, "rnn": rnn}

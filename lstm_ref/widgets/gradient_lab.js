@@ -1,0 +1,156 @@
+// The vanishing-gradient lab: log10 ||dh_T / dx_{T-k}|| against the distance k,
+// for a tanh RNN and an LSTM at initialisation.
+//
+// Python (gradient_lab.py) precomputes every curve; this file only selects and
+// draws them, so the widget works on a static page. `select` and `readouts` are
+// exported so that tests/test_gradient_lab.py can run them under node against
+// the grid lstm_ref computed.
+
+// The curves for slider positions (gi, bi, si): index k of each curve is the distance.
+export function select(data, gi, bi, si) {
+  return { gap: data.gaps[gi], lstm: data.lstm[gi][bi], rnn: data.rnn[gi][si] };
+}
+
+// What reaches across the whole gap: log10 of each norm at k = gap, and their difference.
+export function readouts(data, gi, bi, si) {
+  const { gap, lstm, rnn } = select(data, gi, bi, si);
+  const l = lstm[gap], r = rnn[gap];
+  return { gap, lstm: l, rnn: r, ratio: Math.round((l - r) * 1e4) / 1e4 };
+}
+
+// 10^v as text, e.g. -10.6 -> "2.5e-11", matching Python's f"{10**v:.1e}" up to the exponent's padding.
+export function pow10Text(v) {
+  return Math.pow(10, v).toExponential(1);
+}
+
+// The y range drawn: every curve of the grid fits, so switching curves never rescales.
+export function yRange(data) {
+  let lo = Infinity, hi = -Infinity;
+  for (const block of [data.lstm, data.rnn]) {
+    for (const row of block) for (const curve of row) for (const v of curve) {
+      if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    }
+  }
+  return [Math.floor(lo), Math.ceil(hi)];
+}
+
+// ----- rendering: plain DOM and SVG, colours from the `colors` trait -----------------
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function el(tag, attrs = {}, text = null) {
+  const svgTags = ["svg", "path", "line", "text", "rect", "g"];
+  const node = svgTags.includes(tag) ? document.createElementNS(SVG, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function data(model) {
+  return { gaps: model.get("gaps"), forget_biases: model.get("forget_biases"),
+           rnn_scales: model.get("rnn_scales"), lstm: model.get("lstm"), rnn: model.get("rnn") };
+}
+
+function render({ model, el: root }) {
+  root.classList.add("lstm-widget", "lstm-widget-gradient_lab");
+  root.style.fontFamily = "sans-serif";
+  root.style.fontSize = "14px";
+  const W = 560, Hh = 300, M = { l: 56, r: 16, t: 12, b: 40 };
+  const svg = el("svg", { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: "img",
+                          "aria-label": "gradient norm against distance", "data-testid": "plot" });
+  const controls = el("div", { style: "display:grid;grid-template-columns:auto 1fr auto;gap:4px 10px;max-width:560px;align-items:center" });
+  const out = el("div", { style: "margin-top:6px;line-height:1.6" });
+  root.replaceChildren(svg, controls, out);
+
+  const sliders = {};
+  const addSlider = (trait, label, testid, values, fmt) => {
+    const input = el("input", { type: "range", min: 0, max: values.length - 1, step: 1,
+                                value: model.get(trait), "data-testid": testid, "aria-label": label });
+    const shown = el("span", { "data-testid": `${testid}-value` });
+    input.addEventListener("input", () => {
+      model.set(trait, parseInt(input.value, 10));
+      model.save_changes();
+      draw();
+    });
+    controls.append(el("span", {}, label), input, shown);
+    sliders[trait] = { input, shown, values, fmt };
+  };
+
+  const readout = (testid, color, label) => {
+    const row = el("div", {});
+    const value = el("strong", { "data-testid": testid });
+    row.append(el("span", { style: `color:${color};font-weight:bold` }, "■ "), label, value);
+    out.append(row);
+    return value;
+  };
+
+  let rnnOut, lstmOut, ratioOut;
+  function build() {
+    controls.replaceChildren();
+    out.replaceChildren();
+    const d = data(model);
+    addSlider("gap_index", "gap length T − t", "gap-slider", d.gaps, (v) => `${v} steps`);
+    addSlider("bias_index", "LSTM forget-gate bias", "bias-slider", d.forget_biases, (v) => `${v}`);
+    addSlider("scale_index", "RNN weight_hh scale", "scale-slider", d.rnn_scales, (v) => `× ${v}`);
+    const colors = model.get("colors");
+    lstmOut = readout("lstm-readout", colors.c, "LSTM ‖∂h_T/∂x_{T−gap}‖ = ");
+    rnnOut = readout("rnn-readout", colors.x, "RNN ‖∂h_T/∂x_{T−gap}‖ = ");
+    ratioOut = readout("ratio-readout", colors.f, "LSTM / RNN = ");
+    draw();
+  }
+
+  function draw() {
+    const d = data(model);
+    if (!d.gaps || !d.gaps.length) return;
+    const gi = model.get("gap_index"), bi = model.get("bias_index"), si = model.get("scale_index");
+    for (const [trait, s] of Object.entries(sliders)) {
+      const i = model.get(trait);
+      s.input.value = i;
+      s.shown.textContent = s.fmt(s.values[i]);
+    }
+    const colors = model.get("colors");
+    const { gap, lstm, rnn } = select(d, gi, bi, si);
+    const [lo, hi] = yRange(d);
+    const px = (k) => M.l + (k / gap) * (W - M.l - M.r);
+    const py = (v) => M.t + ((hi - v) / (hi - lo)) * (Hh - M.t - M.b);
+    svg.replaceChildren();
+    const step = hi - lo > 12 ? 5 : 2;
+    for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) {
+      svg.append(el("line", { x1: M.l, x2: W - M.r, y1: py(v), y2: py(v), stroke: "#e5e5e5" }),
+                 el("text", { x: M.l - 6, y: py(v) + 4, "text-anchor": "end", "font-size": 11 }, `1e${v}`));
+    }
+    for (const k of [0, gap / 4, gap / 2, (3 * gap) / 4, gap]) {
+      svg.append(el("text", { x: px(k), y: Hh - M.b + 16, "text-anchor": "middle", "font-size": 11 },
+                    `${Math.round(k)}`));
+    }
+    svg.append(el("text", { x: (M.l + W - M.r) / 2, y: Hh - 6, "text-anchor": "middle", "font-size": 12 },
+                  "distance k = T − t (steps back from the output)"),
+               el("line", { x1: M.l, x2: M.l, y1: M.t, y2: Hh - M.b, stroke: "#999" }),
+               el("line", { x1: M.l, x2: W - M.r, y1: Hh - M.b, y2: Hh - M.b, stroke: "#999" }));
+    const path = (curve, color, testid) => el("path", {
+      d: "M" + curve.map((v, k) => `${px(k).toFixed(1)},${py(v).toFixed(1)}`).join("L"),
+      fill: "none", stroke: color, "stroke-width": 2.5, "data-testid": testid });
+    svg.append(path(rnn, colors.x, "rnn-curve"), path(lstm, colors.c, "lstm-curve"));
+    svg.append(el("text", { x: W - M.r - 4, y: M.t + 14, "text-anchor": "end", fill: colors.c,
+                            "font-size": 12 }, "LSTM"),
+               el("text", { x: W - M.r - 4, y: M.t + 30, "text-anchor": "end", fill: colors.x,
+                            "font-size": 12 }, "tanh RNN"));
+    const r = readouts(d, gi, bi, si);
+    for (const [node, v] of [[lstmOut, r.lstm], [rnnOut, r.rnn], [ratioOut, r.ratio]]) {
+      node.textContent = pow10Text(v);
+      node.setAttribute("data-log10", v.toFixed(4));
+    }
+  }
+
+  build();
+  const redraw = () => draw();
+  const rebuild = () => build();
+  for (const t of ["gap_index", "bias_index", "scale_index"]) model.on(`change:${t}`, redraw);
+  for (const t of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.on(`change:${t}`, rebuild);
+  return () => {
+    for (const t of ["gap_index", "bias_index", "scale_index"]) model.off(`change:${t}`, redraw);
+    for (const t of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.off(`change:${t}`, rebuild);
+  };
+}
+
+export default { render };
