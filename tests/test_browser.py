@@ -1,0 +1,483 @@
+"""The built book in a real browser, offline: every page, every equation, every widget.
+
+Serves the fresh strict build (``strict_build`` in conftest.py) on 127.0.0.1 and opens
+each page in Debian's Chromium through Playwright, with every request to another host
+aborted and counted as a failure. For every page of ``_toc.yml`` (found automatically,
+so new chapters are tested as soon as they are listed) it checks: no console error, no
+failed request, the math typeset by MathJax, and every widget view rendered. Then it
+moves a control of each of the book's widgets (found by their ``lstm-widget-<name>``
+class) and compares what the page shows with values computed here by ``lstm_ref`` or
+``torch``; a widget without such a check in ``INTERACTIONS`` fails.
+
+Screenshots go to ``test-artifacts/browser/``, page sizes to
+``test-artifacts/browser/page-sizes.txt``.
+
+Without Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) or Playwright these tests skip
+with a loud reason, except under CI (``CI`` set), where they fail. Never
+``playwright install``: ``apt-get install -y chromium`` (see ``.ci/run``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import http.server
+import json
+import os
+import pathlib
+import re
+import threading
+import urllib.parse
+import warnings
+
+import numpy as np
+import pytest
+import torch
+import yaml
+
+from lstm_ref.cell import input_projection, step_forward
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+MAX_PAGE_BYTES = 2_000_000  # a chapter's HTML and its own images, without the shared _static/
+RENDER_TIMEOUT_MS = 30_000
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+# ----- the pages: every file of _toc.yml, plus Sphinx's own search and index pages --------
+
+def _toc_files(node) -> list[str]:
+    files = []
+    if isinstance(node, dict):
+        for key in ("root", "file"):
+            if key in node:
+                files.append(str(node[key]))
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []):
+                files.extend(_toc_files(child))
+    return files
+
+
+def _source_of(docname: str) -> pathlib.Path | None:
+    for suffix in (".ipynb", ".md", ".rst"):
+        if (ROOT / (docname + suffix)).exists():
+            return ROOT / (docname + suffix)
+    return None
+
+
+TOC_PAGES = [pathlib.PurePosixPath(f).with_suffix("").as_posix()
+             for f in _toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))]
+SITE_PAGES = ["genindex", "search"]
+PAGES = TOC_PAGES + SITE_PAGES
+NOTEBOOK_PAGES = [p for p in TOC_PAGES if (_source_of(p) or pathlib.Path()).suffix == ".ipynb"]
+
+
+# ----- fixtures: Chromium, the static server -------------------------------------------
+
+def _no_browser(reason: str):
+    msg = (f"BROWSER TESTS NOT RUN: {reason}. Install Debian's Chromium "
+           "(`apt-get install -y chromium`, as .ci/run does); never `playwright install`.")
+    if IN_CI:
+        pytest.fail(msg + " (CI is set, so this is a failure.)")
+    warnings.warn(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the pinned requirements install it
+        _no_browser(f"the playwright package is missing ({exc})")
+    if not CHROMIUM.exists():
+        _no_browser(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(strict_build):
+    """The fresh build served on 127.0.0.1: ``(base_url, html_dir)``."""
+    html_dir = strict_build.html_dir
+    if not (html_dir / "index.html").exists():
+        pytest.fail(f"the book did not build into {html_dir}:\n{(strict_build.stdout + strict_build.stderr)[-3000:]}")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", html_dir
+    server.shutdown()
+    server.server_close()
+
+
+# ----- opening a page and waiting until it has rendered ---------------------------------
+
+@dataclasses.dataclass
+class Visit:
+    page: object
+    console_errors: list
+    failed_requests: list
+    blocked: list
+
+
+# For each widget view tag: the model id, whether the widget manager rendered it into the
+# div.widget-subarea it inserts before the tag, and the book widgets (lstm-widget-<name>)
+# inside, in DOM order. Marks each subarea with data-view-index so a test can find it.
+VIEWS_JS = """() => Array.from(document.querySelectorAll('script[type="%s"]')).map((tag, index) => {
+  let modelId = null;
+  try { modelId = JSON.parse(tag.textContent).model_id; } catch (e) {}
+  const sub = tag.previousElementSibling;
+  const isSub = !!sub && sub.classList.contains('widget-subarea');
+  if (isSub) sub.setAttribute('data-view-index', String(index));
+  const content = isSub && sub.firstElementChild !== null &&
+    (sub.innerText.trim().length > 0 || sub.querySelector('svg, canvas, input, button, select') !== null);
+  const visible = isSub && sub.checkVisibility();
+  const box = isSub ? sub.getBoundingClientRect() : { width: 0, height: 0 };
+  return {
+    modelId,
+    rendered: content && (!visible || (box.width > 0 && box.height > 0)),
+    widgets: isSub ? Array.from(sub.querySelectorAll('.lstm-widget')).map((w) =>
+      (Array.from(w.classList).find((c) => c.startsWith('lstm-widget-')) || '').slice(12)) : [],
+  };
+})""" % VIEW_MIME
+
+# SVG drawn with document.createElement (HTML namespace) instead of createElementNS is
+# silently invisible: list such elements inside the book's widgets.
+FOREIGN_SVG_JS = """() => Array.from(document.querySelectorAll('.lstm-widget svg *'))
+  .filter((e) => e.namespaceURI !== 'http://www.w3.org/2000/svg' && !e.closest('foreignObject'))
+  .map((e) => `${e.closest('.lstm-widget').className}: <${e.tagName.toLowerCase()}> inside <svg>`)"""
+
+MATH_JS = """() => {
+  const maths = Array.from(document.querySelectorAll('.math'));
+  return {
+    total: maths.length,
+    typeset: maths.filter((m) => m.querySelector('mjx-container') !== null).length,
+    errors: Array.from(document.querySelectorAll('mjx-merror')).map((e) => e.textContent),
+    mathjax: typeof window.MathJax === 'object' && !!window.MathJax.startup,
+  };
+}"""
+
+
+def _open(browser, site, name: str) -> Visit:
+    base, _ = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    visit = Visit(page, [], [], [])
+    host = urllib.parse.urlsplit(base).netloc
+
+    def route(r):
+        if urllib.parse.urlsplit(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            visit.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(
+        f"{m.text} ({m.location.get('url', '')}:{m.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and visit.failed_requests.append(f"{r.url}: HTTP {r.status}"))
+    page.goto(base + name + ".html", wait_until="load")
+    # MathJax's initial typeset, then every widget view (the manager loads modules lazily).
+    page.evaluate("() => (window.MathJax && MathJax.startup && MathJax.startup.promise)"
+                  " ? MathJax.startup.promise.then(() => true) : true")
+    if page.locator(f'script[type="{VIEW_MIME}"]').count():
+        try:
+            page.wait_for_function(f"() => ({VIEWS_JS})().every((v) => v.rendered)",
+                                   timeout=RENDER_TIMEOUT_MS)
+        except Exception:  # reported by the assertions of the test
+            pass
+    page.wait_for_load_state("networkidle")
+    return visit
+
+
+@pytest.fixture
+def open_page(browser, site):
+    visits = []
+
+    def _open_page(name):
+        visits.append(_open(browser, site, name))
+        return visits[-1]
+
+    yield _open_page
+    for v in visits:
+        v.page.context.close()
+
+
+def _widget_state(html_dir: pathlib.Path, name: str) -> dict:
+    """model id -> the model's saved state, from the page's widget-state script."""
+    text = (html_dir / f"{name}.html").read_text()
+    m = re.search(r'<script type="%s">(.*?)</script>' % re.escape(STATE_MIME), text, re.S)
+    return {k: v["state"] for k, v in json.loads(m.group(1))["state"].items()} if m else {}
+
+
+# ----- every page -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_offline(open_page, site, name):
+    _, html_dir = site
+    assert (html_dir / f"{name}.html").exists(), f"{name}.html is not in the build"
+    visit = open_page(name)
+    page = visit.page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '__')}.png"), full_page=True)
+
+    assert not visit.blocked, f"{name}: requests to other hosts (blocked): {visit.blocked}"
+    assert not visit.failed_requests, f"{name}: failed requests: {visit.failed_requests}"
+    assert not visit.console_errors, f"{name}: console errors: {visit.console_errors}"
+
+    source_math = (html_dir / f"{name}.html").read_text().count('class="math')
+    math = page.evaluate(MATH_JS)
+    if source_math:
+        assert math["mathjax"], f"{name}: the page has {source_math} equations but MathJax did not load"
+    assert math["typeset"] == math["total"], f"{name}: {math['total'] - math['typeset']} of {math['total']} equations not typeset"
+    assert not math["errors"], f"{name}: MathJax errors: {math['errors']}"
+
+    views = page.evaluate(VIEWS_JS)
+    n_tags = (html_dir / f"{name}.html").read_text().count(f'<script type="{VIEW_MIME}">')
+    assert len(views) == n_tags
+    blank = [v["modelId"] for v in views if not v["rendered"]]
+    assert not blank, f"{name}: {len(blank)} of {len(views)} widget views blank: {blank}"
+    foreign = page.evaluate(FOREIGN_SVG_JS)
+    assert not foreign, f"{name}: invisible SVG (HTML-namespace elements): {sorted(set(foreign))}"
+
+
+def test_every_page_of_the_build_is_tested(site):
+    _, html_dir = site
+    built = {p.relative_to(html_dir).with_suffix("").as_posix() for p in html_dir.rglob("*.html")
+             if not p.relative_to(html_dir).parts[0].startswith("_")}
+    built.discard("index")  # jupyter-book's redirect to the root page
+    assert built == set(PAGES), f"built but untested: {built - set(PAGES)}; listed but not built: {set(PAGES) - built}"
+
+
+def _page_bytes(html_dir: pathlib.Path, name: str) -> int:
+    """The page's HTML plus the files it alone references (images in _images/, not _static/)."""
+    page = html_dir / f"{name}.html"
+    text = page.read_text()
+    total = page.stat().st_size
+    own = set()
+    for ref in re.findall(r'(?:src|data)="([^"#?]+)', text):
+        ref = html.unescape(ref)
+        if "://" in ref or ref.startswith("data:"):
+            continue
+        path = (page.parent / ref).resolve()
+        if path.is_file() and "_static" not in path.relative_to(html_dir.resolve()).parts:
+            own.add(path)
+    return total + sum(p.stat().st_size for p in own)
+
+
+def test_page_weight(site):
+    _, html_dir = site
+    sizes = {name: _page_bytes(html_dir, name) for name in TOC_PAGES}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "page-sizes.txt").write_text(
+        "".join(f"{n:<40} {b / 1e6:8.3f} MB\n" for n, b in sorted(sizes.items())))
+    heavy = {n: b for n, b in sizes.items() if b > MAX_PAGE_BYTES}
+    assert not heavy, f"pages over {MAX_PAGE_BYTES / 1e6} MB (HTML + own images): {heavy}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_launch_buttons(site, name):
+    """Binder and Colab open this notebook from the repository; the .ipynb downloads."""
+    _, html_dir = site
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = urllib.parse.urlsplit(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"].get("branch", "main")
+    launch = config["launch_buttons"]
+    nb_path = _source_of(name).relative_to(ROOT).as_posix()
+    hrefs = set(re.findall(r'href="([^"]+)"', (html_dir / f"{name}.html").read_text()))
+    colab = f"{launch['colab_url']}/github/{repo}/blob/{branch}/{nb_path}"
+    binder = f"{launch['binderhub_url']}/v2/gh/{repo}/{branch}?urlpath=lab/tree/{nb_path}"
+    assert colab in hrefs, f"{name}: no Colab link {colab}"
+    assert binder in hrefs, f"{name}: no Binder link {binder}"
+    download = [h for h in hrefs if h.endswith(f"_sources/{nb_path}")]
+    assert download, f"{name}: no .ipynb download link"
+    served = (html_dir / f"{name}.html").parent / download[0]
+    assert served.read_bytes() == (ROOT / nb_path).read_bytes()
+
+
+# ----- the widgets respond with the right values ---------------------------------------
+
+INTERACTIONS = {}
+
+
+def interaction(name):
+    """Register the check of widget ``lstm-widget-<name>``: ``check(root, state)``."""
+    def register(fn):
+        INTERACTIONS[name.replace("-", "_")] = fn
+        return fn
+    return register
+
+
+def _value(root, testid: str) -> float:
+    el = root.get_by_test_id(testid)
+    attr = el.get_attribute("data-value")
+    return float(attr if attr is not None else el.text_content())
+
+
+def _lstm_ref_step(s: dict, x, bias_shift):
+    """One step of the explorer's layer by lstm_ref: gates (4, H), c_t, h_t."""
+    W_ih, W_hh = np.array(s["weight_ih"]), np.array(s["weight_hh"])
+    H = W_hh.shape[0] // 4
+    W_hr = np.array(s["weight_hr"]) if s["weight_hr"] else None
+    b_hh = np.array(s["bias_hh"]) + np.repeat(np.asarray(bias_shift, dtype=np.float64), H)
+    xw = input_projection(np.asarray(x, dtype=np.float64), W_ih, np.array(s["bias_ih"]), b_hh)
+    h, c, (_, _, gates, _, _) = step_forward(xw, np.array(s["h_prev"]), np.array(s["c_prev"]), W_hh, W_hr)
+    return gates.reshape(4, H), c, h
+
+
+@interaction("gate_explorer")
+def _check_gate_explorer(root, s):
+    H = len(s["c_prev"])
+    x, shift = list(s["x"]), list(s["bias_shift"])
+
+    def shown():
+        gates = np.array([[_value(root, f"readout-{k}-{j}") for j in range(H)] for k in "ifgo"])
+        c = np.array([_value(root, f"readout-c-{j}") for j in range(H)])
+        h = np.array([_value(root, f"readout-h-{j}") for j in range(len(s["h_prev"]))])
+        return gates, c, h
+
+    def agree(label):
+        want, got = _lstm_ref_step(s, x, shift), shown()
+        for name, w, g in zip(("gates i, f, g, o", "c_t", "h_t"), want, got):
+            np.testing.assert_allclose(g, w, rtol=0, atol=1e-9, err_msg=f"gate explorer, {label}: {name}")
+
+    agree("as saved")
+    # Move x_t[0] and the forget gate's bias shift; the slider snaps to its step, so read it back.
+    lo, hi = s["ranges"]["x"]
+    slider = root.get_by_test_id("slider-x-0")
+    slider.fill(str(round(lo + 0.8 * (hi - lo), 2)))
+    x[0] = float(slider.input_value())
+    bias = root.get_by_test_id("slider-bias-f")
+    bias.fill("-2.5")
+    shift[1] = float(bias.input_value())
+    assert (x[0], shift[1]) != (s["x"][0], s["bias_shift"][1]), "the sliders did not move"
+    agree(f"x_t[0] = {x[0]}, bias shift f = {shift[1]}")
+    # A preset sets every bias shift at once.
+    preset = next(p for p in s["presets"] if p["name"] == "forget")
+    root.get_by_test_id("preset-forget").click()
+    shift = list(preset["bias_shift"])
+    agree("preset 'forget'")
+
+
+@interaction("shape_explorer")
+def _check_shape_explorer(root, s):
+    """Change four controls; every shape shown must be the shape a real nn.LSTM has."""
+    cfg = {k: s[k] for k in ("batch_size", "seq_len", "input_size", "hidden_size", "num_layers",
+                             "proj_size", "bidirectional", "batch_first", "batched", "bias")}
+    cfg.update(hidden_size=4, num_layers=2, proj_size=2, bidirectional=not cfg["bidirectional"])
+    for name in ("hidden_size", "num_layers", "proj_size"):
+        root.get_by_test_id(f"control-{name}").fill(str(cfg[name]))
+    root.get_by_test_id("control-bidirectional").set_checked(cfg["bidirectional"])
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(cfg["input_size"], cfg["hidden_size"], cfg["num_layers"], bias=cfg["bias"],
+                         batch_first=cfg["batch_first"], bidirectional=cfg["bidirectional"],
+                         proj_size=cfg["proj_size"])
+    T, B, D = cfg["seq_len"], cfg["batch_size"], 2 if cfg["bidirectional"] else 1
+    if not cfg["batched"]:
+        x_shape, state_shape = (T, cfg["input_size"]), (D * cfg["num_layers"],)
+    else:
+        x_shape = (B, T, cfg["input_size"]) if cfg["batch_first"] else (T, B, cfg["input_size"])
+        state_shape = (D * cfg["num_layers"], B)
+    h_0 = torch.zeros(*state_shape, cfg["proj_size"] or cfg["hidden_size"])
+    c_0 = torch.zeros(*state_shape, cfg["hidden_size"])
+    x = torch.zeros(x_shape)
+    with torch.no_grad():
+        output, (h_n, c_n) = lstm(x, (h_0, c_0))
+    want = {"input": x, "h_0": h_0, "c_0": c_0, "output": output, "h_n": h_n, "c_n": c_n}
+    want = {k: list(v.shape) for k, v in want.items()}
+    want.update({f"param-{k}": list(p.shape) for k, p in lstm.named_parameters()})
+
+    got = {}
+    for el in root.locator('[data-testid^="shape-"], [data-testid^="param-"]').all():
+        testid = el.get_attribute("data-testid")
+        if testid != "param-total":
+            got[testid.removeprefix("shape-")] = json.loads(el.get_attribute("data-shape"))
+    assert got == want, f"shape explorer {cfg}: shows {got}, nn.LSTM has {want}"
+    total = sum(p.numel() for p in lstm.parameters())
+    assert int(root.get_by_test_id("param-total").text_content()) == total
+
+
+@interaction("sequence_explorer")
+def _check_sequence_explorer(root, s):
+    """The saved trace is an LSTM's (checked here), and the stepping shows step t of it."""
+    st = {k: np.array(v, dtype=np.float64) for k, v in s["steps"].items()}
+    T = len(st["h"])
+    c_prev = np.vstack([st["c0"][None], st["c"][:-1]])
+    np.testing.assert_allclose(st["c"], st["f"] * c_prev + st["i"] * st["g"], atol=1e-5)
+    np.testing.assert_allclose(st["h"], st["o"] * np.tanh(st["c"]), atol=1e-5)
+
+    def check_shows(t):
+        assert re.search(rf"\b{t}\b", root.get_by_test_id("t-label").text_content()), \
+            f"sequence explorer: t-label {root.get_by_test_id('t-label').text_content()!r}, want t = {t}"
+        cp = st["c0"] if t == 0 else st["c"][t - 1]
+        want = {"x": st["x"][t], "i": st["i"][t], "f": st["f"][t], "g": st["g"][t], "o": st["o"][t],
+                "c_prev": cp, "kept": st["f"][t] * cp, "written": st["i"][t] * st["g"][t],
+                "c": st["c"][t], "h": st["h"][t]}
+        for key, values in want.items():
+            got = [_value(root, f"value-{key}-{k}") for k in range(len(values))]
+            np.testing.assert_allclose(got, values, atol=6e-4, err_msg=f"sequence explorer t={t}: {key}")
+
+    t0 = min(max(int(s["t"]), 0), T - 1)
+    check_shows(t0)
+    root.get_by_test_id("next").click()
+    check_shows(min(t0 + 1, T - 1))
+    root.get_by_test_id("prev").click()
+    check_shows(t0)
+    root.get_by_test_id("slider").fill(str(T - 1))
+    check_shows(T - 1)
+
+
+def _anywidget_models(states: dict, model_id: str) -> list[str]:
+    """The anywidget models a view of ``model_id`` displays, in DOM order (Boxes list children)."""
+    state = states.get(model_id, {})
+    if state.get("_view_module") == "anywidget":
+        return [model_id]
+    found = []
+    for child in state.get("children", []):
+        found.extend(_anywidget_models(states, str(child).removeprefix("IPY_MODEL_")))
+    return found
+
+
+def _widget_pages(html_dir: pathlib.Path) -> list[str]:
+    return [n for n in TOC_PAGES if f'<script type="{VIEW_MIME}">' in (html_dir / f"{n}.html").read_text()]
+
+
+@pytest.mark.parametrize("name", TOC_PAGES)
+def test_widgets_respond(open_page, site, name):
+    _, html_dir = site
+    if name not in _widget_pages(html_dir):
+        pytest.skip(f"{name} has no widgets")
+    states = _widget_state(html_dir, name)
+    visit = open_page(name)
+    for i, view in enumerate(visit.page.evaluate(VIEWS_JS)):
+        # The book's widgets are anywidgets: the view's own model, or children of a Box.
+        models = _anywidget_models(states, view["modelId"])
+        assert len(models) == len(view["widgets"]), \
+            f"{name}: view {view['modelId']} has {len(models)} anywidget models but shows {view['widgets']}"
+        for k, (widget, model_id) in enumerate(zip(view["widgets"], models)):
+            key = widget.replace("-", "_")
+            assert key in INTERACTIONS, (f"{name}: widget lstm-widget-{widget} has no interaction check; "
+                                         "add one to INTERACTIONS in tests/test_browser.py")
+            root = visit.page.locator(f'div.widget-subarea[data-view-index="{i}"] .lstm-widget').nth(k)
+            root.scroll_into_view_if_needed()
+            INTERACTIONS[key](root, states[model_id])
+    assert not visit.console_errors, f"{name}: console errors while interacting: {visit.console_errors}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    visit.page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    visit.page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '__')}__after-interaction.png"),
+                          full_page=True)
