@@ -155,3 +155,28 @@ def test_bad_arguments_raise():
         IndexExplorer(num_layers=4)
     with pytest.raises(ValueError, match="hidden_size must be greater than zero, got 0"):
         IndexExplorer(hidden_size=0)
+
+
+def wcag_text_color(hex_color, opacity):
+    """Black or white by WCAG 2 contrast ratio, on the colour blended over white."""
+    rgb = [int(hex_color[k:k + 2], 16) / 255 for k in (1, 3, 5)]
+    c = [opacity * v + 1 - opacity for v in rgb]
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+    L = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000" if (L + 0.05) / 0.05 > 1.05 / (L + 0.05) else "#fff"
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_js_text_color_is_the_more_readable_one():
+    from lstm_ref.style import GATE_COLORS
+
+    cases = [[c, o] for c in list(GATE_COLORS.values()) + ["#000000", "#ffffff"]
+             for o in (0.3, 0.6, 0.85, 1.0)]
+    script = f"""
+    import {{ textColorOn }} from {json.dumps(JS.as_uri())};
+    let s = ''; process.stdin.on('data', d => s += d);
+    process.stdin.on('end', () => console.log(JSON.stringify(JSON.parse(s).map(([c, o]) => textColorOn(c, o)))));
+    """
+    got = run_node(script, cases)
+    assert got == [wcag_text_color(c, o) for c, o in cases]
+    assert got[cases.index(["#000000", 1.0])] == "#fff" and got[cases.index(["#ffffff", 1.0])] == "#000"

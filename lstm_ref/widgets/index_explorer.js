@@ -51,6 +51,17 @@ export function describe(cfg, loc) {
 
 const idx = (name, ix) => `${name}[${ix.join(", ")}]`;
 
+// Black or white text, whichever reads better on `hex` blended over white at `opacity`.
+export function textColorOn(hex, opacity) {
+  const rgb = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16) / 255);
+  const lin = rgb.map((v) => {
+    const c = opacity * v + (1 - opacity);
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const L = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  return (L + 0.05) / 0.05 > 1.05 / (L + 0.05) ? "#000" : "#fff";
+}
+
 function el(tag, attrs = {}, parent = null, ns = null) {
   const e = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -66,6 +77,7 @@ function render({ model, el: root }) {
   root.classList.add("lstm-widget", "lstm-widget-index-explorer");
   root.style.fontFamily = "system-ui, sans-serif";
   root.style.fontSize = "13px";
+  root.style.overflowX = "auto";
   const bar = el("div", {}, root);
   bar.style.cssText = "display:flex;gap:12px;align-items:center;margin:6px 0;flex-wrap:wrap";
   const lab = el("label", { text: "num_layers " }, bar);
@@ -165,7 +177,8 @@ function render({ model, el: root }) {
                     stroke: isSel || isMatch ? "#111" : "none", "stroke-width": isSel ? 3 : 2,
                     "stroke-dasharray": isMatch ? "4 2" : "none" }, g);
       svg("text", { x: x + cw / 2 - 1, y: y + ch / 2 + 3, "text-anchor": "middle", "font-size": "10",
-                    "font-family": "monospace", text: value.toFixed(2) }, g);
+                    "font-family": "monospace", fill: textColorOn(color, Number(opacity)),
+                    "pointer-events": "none", text: (Math.abs(value) < 0.005 ? 0 : value).toFixed(2) }, g);
       svg("title", { text: `${idx(tensor, ix)} = ${value.toFixed(4)}` }, g);
       const pick = () => {
         if (isSel) return;  // redrawing replaces the element under the pointer
@@ -191,25 +204,25 @@ function render({ model, el: root }) {
       }
     }
     // h_n: one row per (layer, direction), then B blocks of H units.
-    const hx0 = x0 + cfg.B * (cfg.D * cfg.H * cw + gapB) + 130;
-    svg("text", { x: hx0, y: 14, "font-weight": "600", text: "h_n (every layer, last step)" }, pic);
+    // h_n: below output, one row per (layer, direction), then B blocks of H units.
+    const hx0 = x0 + 90, hy0 = y0 + cfg.T * ch + 44;
+    svg("text", { x: x0, y: hy0 - 20, "font-weight": "600", text: "h_n (every layer and direction, last step)" }, pic);
     for (let b = 0; b < cfg.B; b++) {
-      svg("text", { x: hx0 + b * (cfg.H * cw + gapB), y: y0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
+      svg("text", { x: hx0 + b * (cfg.H * cw + gapB), y: hy0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
     }
     for (let r = 0; r < cfg.L * cfg.D; r++) {
       const layer = Math.floor(r / cfg.D), dir = r % cfg.D;
-      svg("text", { x: hx0 - 6, y: y0 + r * ch + 14, "text-anchor": "end", "font-size": "11",
+      svg("text", { x: hx0 - 6, y: hy0 + r * ch + 14, "text-anchor": "end", "font-size": "11",
                     fill: dc[DIRECTIONS[dir]], "font-weight": "600",
                     text: `[${r}] layer ${layer}${cfg.D === 2 ? (dir ? " bwd" : " fwd") : ""}` }, pic);
       for (let b = 0; b < cfg.B; b++) {
         for (let j = 0; j < cfg.H; j++) {
-          cell(hx0 + b * (cfg.H * cw + gapB) + j * cw, y0 + r * ch, "h_n", [r, b, j], d.h_n[r][b][j],
+          cell(hx0 + b * (cfg.H * cw + gapB) + j * cw, hy0 + r * ch, "h_n", [r, b, j], d.h_n[r][b][j],
                dc[DIRECTIONS[dir]], (0.3 + 0.6 * (layer + 1) / cfg.L).toFixed(2));
         }
       }
     }
-    const rows = Math.max(cfg.T, cfg.L * cfg.D);
-    const ly = y0 + rows * ch + 16;
+    const ly = hy0 + cfg.L * cfg.D * ch + 16;
     svg("rect", { x: x0, y: ly - 10, width: 12, height: 12, fill: dc.forward }, pic);
     svg("text", { x: x0 + 16, y: ly, "font-size": "11", text: "forward" }, pic);
     if (cfg.D === 2) {
@@ -218,7 +231,7 @@ function render({ model, el: root }) {
     }
     svg("text", { x: x0 + 170, y: ly, "font-size": "11", fill: "#555",
                   text: "h_n: darker = higher layer; dashed outline = the equal cell" }, pic);
-    pic.setAttribute("width", hx0 + cfg.B * (cfg.H * cw + gapB) + 10);
+    pic.setAttribute("width", Math.max(x0 + cfg.B * (cfg.D * cfg.H * cw + gapB), hx0 + cfg.B * (cfg.H * cw + gapB), 520) + 10);
     pic.setAttribute("height", ly + 8);
     showReadout(cfg, d);
   }
