@@ -43,7 +43,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const fmt = (v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3);
 
 function el(tag, attrs = {}, text = null) {
-  const node = tag === "svg" || ["path", "circle", "line", "text", "rect"].includes(tag)
+  const node = ["svg", "g", "path", "circle", "line", "text", "rect"].includes(tag)
     ? document.createElementNS(SVG, tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== null) node.textContent = text;
@@ -65,7 +65,7 @@ function slider(label, testid, value, [lo, hi], color, onInput) {
 // A small plot of the gate's nonlinearity with a dot per unit at (z, a): shows saturation.
 function curve(key, color, tanh) {
   const W = 150, Hh = 70, zmax = 10;
-  const sx = (z) => ((Math.max(-zmax, Math.min(zmax, z)) + zmax) / (2 * zmax)) * W;
+  const sx = (z) => 6 + ((Math.max(-zmax, Math.min(zmax, z)) + zmax) / (2 * zmax)) * (W - 12);
   const sy = (a) => Hh - 6 - ((a - (tanh ? -1 : 0)) / (tanh ? 2 : 1)) * (Hh - 12);
   const svg = el("svg", { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, class: "ge-curve",
                           "data-testid": `curve-${key}` });
@@ -103,7 +103,7 @@ const CSS = `
 .ge-gates { display: grid; grid-template-columns: repeat(2, auto); gap: 4px 16px; }
 .ge-gate { display: flex; align-items: center; gap: 6px; }
 .ge-gate .ge-read { min-width: 8em; }
-.ge-out table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.ge-out table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0; width: auto; }
 .ge-out td, .ge-out th { padding: 2px 8px; text-align: right; }
 .ge-eq { margin-top: 6px; font-size: 13px; line-height: 1.6; }
 .ge-bar { display: inline-block; height: 9px; vertical-align: middle; border-radius: 2px; }

@@ -117,14 +117,16 @@ const CONTROLS = [  // trait, label, kind, min, max
 const CSS = `
 .lstm-widget-shape_explorer { font-family: system-ui, sans-serif; font-size: 14px; color: #222;
   display: flex; flex-wrap: wrap; gap: 12px 24px; padding: 8px 0; }
-.se-controls { display: grid; grid-template-columns: auto auto; gap: 4px 10px; align-items: center;
-  align-content: start; }
+.se-controls { display: flex; flex-wrap: wrap; gap: 4px 18px; align-content: start; max-width: 640px; }
+.se-controls label { display: inline-flex; justify-content: space-between; align-items: center;
+  gap: 6px; width: 180px; }
 .se-controls input[type=number] { width: 4em; font: inherit; }
 .se-main { display: flex; flex-direction: column; gap: 10px; min-width: 320px; }
 .se-code { font-family: ui-monospace, monospace; font-size: 12.5px; background: #f6f6f6;
   padding: 6px 8px; border-radius: 4px; white-space: pre; }
 .se-error { color: #b00020; font-family: ui-monospace, monospace; font-size: 12.5px; }
-.lstm-widget-shape_explorer table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.lstm-widget-shape_explorer table { border-collapse: collapse; font-variant-numeric: tabular-nums;
+  margin: 0; width: auto; }
 .lstm-widget-shape_explorer td, .lstm-widget-shape_explorer th { padding: 2px 10px 2px 0; text-align: left; }
 .se-shape { font-family: ui-monospace, monospace; font-weight: 600; }
 .se-dims { color: #666; font-size: 12px; }
@@ -209,7 +211,9 @@ export default {
         try { model.save_changes(); } catch (e) { /* static page: no kernel to tell */ }
       });
       inputs[name] = input;
-      controls.append(el("label", {}, label), input);
+      const row = el("label", {}, label);
+      row.append(input);
+      controls.append(row);
     }
     const main = el("div", { class: "se-main" });
     root.append(controls, main);
