@@ -127,3 +127,39 @@ def test_bad_arguments_name_expected_and_got():
         GateExplorer(2, 3, x=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"Expected a preset in \['keep'.*got 'nope'"):
         GateExplorer().apply_preset("nope")
+
+
+def shown(page, key, n):
+    return np.array([float(page.get_by_test_id(f"readout-{key}-{j}").get_attribute("data-value"))
+                     for j in range(n)])
+
+
+def assert_page_equals_lstm_ref(page, w):
+    gates, c_t, h_t = w.step()
+    for k in "ifgo":
+        np.testing.assert_allclose(shown(page, k, len(c_t)), getattr(gates, k), atol=1e-12)
+    np.testing.assert_allclose(shown(page, "c", len(c_t)), c_t, atol=1e-12)
+    np.testing.assert_allclose(shown(page, "h", len(h_t)), h_t, atol=1e-12)
+
+
+@pytest.mark.parametrize("I, H, P", [(1, 1, 0), (2, 3, 2)])
+def test_rendered_widget_shows_lstm_refs_step(tmp_path, I, H, P):
+    """In Chromium: move sliders and click presets; every readout equals lstm_ref's step."""
+    from widget_harness import rendered, set_range
+
+    w = GateExplorer(I, H, P, seed=0)
+    with rendered(w, tmp_path) as page:
+        assert page.locator(".lstm-widget.lstm-widget-gate_explorer").count() == 1
+        assert_page_equals_lstm_ref(page, w)
+        moves = [("slider-c-0", "c_prev", 0, -2.0), ("slider-x-0", "x", 0, 0.35),
+                 ("slider-h-0", "h_prev", 0, -0.5), ("slider-bias-o", "bias_shift", 3, 3.5)]
+        for testid, trait, j, value in moves:
+            set_range(page, testid, value)
+            v = list(getattr(w, trait))
+            v[j] = value
+            setattr(w, trait, v)
+            assert_page_equals_lstm_ref(page, w)
+        for name in [*PRESETS, "reset"]:
+            page.get_by_test_id(f"preset-{name}").click()
+            w.apply_preset(name)
+            assert_page_equals_lstm_ref(page, w)

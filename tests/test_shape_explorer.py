@@ -92,3 +92,47 @@ def test_python_side_is_lstm_ref_shapes():
     assert w.shapes()["tensors"]["h_n"] == (4, 2)
     with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
         ShapeExplorer(proj_size=3)
+
+
+def test_rendered_widget_shows_the_shapes_of_a_real_nn_lstm(tmp_path):
+    """In Chromium: change every control; every shape shown is the shape torch produces."""
+    import json
+
+    from widget_harness import rendered
+
+    w = ShapeExplorer()
+    steps = [("num_layers", 3), ("bidirectional", True), ("batch_first", True), ("proj_size", 2),
+             ("hidden_size", 4), ("input_size", 7), ("seq_len", 6), ("batch_size", 5),
+             ("bias", False), ("batched", False)]
+    with rendered(w, tmp_path) as page:
+        assert page.locator(".lstm-widget.lstm-widget-shape_explorer").count() == 1
+        for name, value in steps:
+            control = page.get_by_test_id(f"control-{name}")
+            if isinstance(value, bool):
+                control.set_checked(value)
+            else:
+                control.fill(str(value))
+            setattr(w, name, value)
+            cfg = w.config()
+            module = torch.nn.LSTM(cfg["input_size"], cfg["hidden_size"], cfg["num_layers"],
+                                   bias=cfg["bias"], batch_first=cfg["batch_first"],
+                                   bidirectional=cfg["bidirectional"], proj_size=cfg["proj_size"])
+            s = lstm_ref.shapes(**cfg)["tensors"]
+            with torch.no_grad():
+                output, (h_n, c_n) = module(torch.randn(s["input"]))
+            real = {"input": s["input"], "output": output.shape, "h_n": h_n.shape, "c_n": c_n.shape,
+                    "h_0": h_n.shape, "c_0": c_n.shape}
+            for tensor, shape in real.items():
+                got = json.loads(page.get_by_test_id(f"shape-{tensor}").get_attribute("data-shape"))
+                assert tuple(got) == tuple(shape), (name, tensor)
+            params = dict(module.named_parameters())
+            for pname, p in params.items():
+                got = json.loads(page.get_by_test_id(f"param-{pname}").get_attribute("data-shape"))
+                assert tuple(got) == tuple(p.shape), pname
+            assert page.locator("[data-testid^=param-]").count() == len(params) + 1  # + total
+            assert int(page.get_by_test_id("param-total").inner_text()) == sum(p.numel() for p in params.values())
+        # An impossible configuration shows torch's (and lstm_ref's) message instead of shapes.
+        page.get_by_test_id("control-proj_size").fill("4")
+        with pytest.raises(ValueError) as info:
+            lstm_ref.shapes(None, 6, 7, 4, 3, True, True, 4, False)
+        assert page.get_by_test_id("error").inner_text() == f"ValueError: {info.value}"

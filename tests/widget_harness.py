@@ -1,0 +1,61 @@
+"""Render a widget's real ES module in headless Chromium with a stand-in for the anywidget model.
+
+No notebook, no book build: the page holds the widget's synced state (from
+``widget.get_state()``) in a minimal model with anywidget's ``get``/``set``/
+``on``/``off``/``save_changes``, and ``save_changes`` throws as it can on a
+static page without a kernel. Tests then drive the DOM through ``data-testid``.
+"""
+import contextlib
+import json
+import pathlib
+
+import pytest
+
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+
+_PAGE = """<!doctype html><html><body><div id="root"></div><script type="module">
+const state = %(state)s;
+const listeners = {};
+const model = {
+  get: (k) => state[k],
+  set: (k, v) => { state[k] = v; (listeners["change:" + k] || []).forEach((f) => f()); },
+  on: (e, f) => { (listeners[e] = listeners[e] || []).push(f); },
+  off: (e, f) => { listeners[e] = (listeners[e] || []).filter((g) => g !== f); },
+  save_changes: () => { throw new Error("no comm channel"); },
+};
+window.widgetState = state;
+const mod = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(%(esm)s));
+mod.default.render({ model, el: document.getElementById("root") });
+window.rendered = true;
+</script></body></html>"""
+
+
+@contextlib.contextmanager
+def rendered(widget, tmp_path):
+    """Yield a Playwright page showing ``widget``; fail on any console or page error."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium: widget DOM tests cannot run")
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
+    page_file = tmp_path / "widget.html"
+    page_file.write_text(_PAGE % {"state": json.dumps(state), "esm": json.dumps(widget._esm)})
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            page.wait_for_function("window.rendered === true", timeout=10000)
+            yield page
+            assert not errors, errors
+        finally:
+            browser.close()
+
+
+def set_range(page, testid, value):
+    """Move a range slider as a reader would: set its value and fire ``input``."""
+    page.get_by_test_id(testid).evaluate(
+        "(e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }",
+        value)
