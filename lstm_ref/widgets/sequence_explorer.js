@@ -164,7 +164,7 @@ function render({ model, el: root }) {
                   stroke: "#111", "stroke-width": "2", "pointer-events": "none",
                   "data-testid": "current-column" }, heat);
     svg("text", { x: left, y: y + 10, "font-size": "11", fill: "#555",
-                  text: "opacity = |value| (gates: 0 to 1; others: scaled to the row's max); hatched = negative" },
+                  text: "one row per unit (0 at the top); opacity = |value| (gates: 0 to 1, others: scaled to the row's max); hatched = negative" },
         heat);
     heat.setAttribute("width", Math.max(left + T * cw + 10, 560));
     heat.setAttribute("height", y + 16);
