@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import html
 import http.server
+import inspect
 import json
 import os
 import pathlib
@@ -305,8 +306,9 @@ def test_launch_buttons(site, name):
     assert binder in hrefs, f"{name}: no Binder link {binder}"
     download = [h for h in hrefs if h.endswith(f"_sources/{nb_path}")]
     assert download, f"{name}: no .ipynb download link"
-    served = (html_dir / f"{name}.html").parent / download[0]
-    assert served.read_bytes() == (ROOT / nb_path).read_bytes()
+    served = json.loads(((html_dir / f"{name}.html").parent / download[0]).read_text())
+    source = json.loads((ROOT / nb_path).read_text())
+    assert served["nbformat"] == 4 and served["cells"][0]["source"] == source["cells"][0]["source"]
 
 
 # ----- the widgets respond with the right values ---------------------------------------
@@ -440,6 +442,98 @@ def _check_sequence_explorer(root, s):
     check_shows(t0)
     root.get_by_test_id("slider").fill(str(T - 1))
     check_shows(T - 1)
+
+
+@interaction("index_explorer")
+def _check_index_explorer(root, s):
+    """Switch the configuration, point at every row of h_n: layer, direction, step and the equal
+    output cell must be where a real nn.LSTM puts them (found here by running its layers)."""
+    T, B, H = s["seq_len"], s["batch_size"], s["hidden_size"]
+    L, bidir = (3, True) if (s["num_layers"], s["bidirectional"]) != (3, True) else (2, False)
+    root.get_by_test_id("num-layers").select_option(str(L))
+    root.get_by_test_id("bidirectional").set_checked(bidir)
+    D = 2 if bidir else 1
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, H, L, batch_first=True, bidirectional=bidir, dtype=torch.float64)
+    x = torch.randn(B, T, 3, dtype=torch.float64)
+    with torch.no_grad():
+        output, (h_n, _) = lstm(x)
+        # The first l+1 layers alone: their last D rows of h_n are layer l's final states.
+        below = []
+        for layer in range(L):
+            sub = torch.nn.LSTM(3, H, layer + 1, batch_first=True, bidirectional=bidir, dtype=torch.float64)
+            sub.load_state_dict({k: v for k, v in lstm.state_dict().items()
+                                 if int(re.search(r"_l(\d+)", k).group(1)) <= layer})
+            below.append(sub(x))
+    example = s["examples"][f"L{L}_D{D}"]
+    assert np.shape(example["output"]) == tuple(output.shape) and np.shape(example["h_n"]) == tuple(h_n.shape)
+    b, j = B - 1, H - 1
+    for row in range(L * D):
+        (layer, direction), = [(l, d) for l in range(L) for d in range(D)
+                               if torch.equal(h_n[row], below[l][1][0][l * D + d])]
+        (t,), = [(t,) for t in range(T) if below[layer][0][b, t, direction * H + j] == h_n[row, b, j]]
+        equal = (output[b] == h_n[row, b, j]).nonzero().tolist()
+        root.get_by_test_id(f"hn-{row}-{b}-{j}").click()
+        read = {k: root.get_by_test_id(f"readout-{k}").text_content()
+                for k in ("layer", "direction", "time", "unit", "value", "match")}
+        where = f"index explorer L={L} D={D}, h_n[{row}, {b}, {j}]"
+        assert (int(read["layer"]), read["direction"], int(read["time"]), int(read["unit"])) == \
+            (layer, ("forward", "backward")[direction], t, j), f"{where}: shows {read}"
+        assert abs(float(read["value"]) - example["h_n"][row][b][j]) <= 5.1e-5, f"{where}: {read['value']}"
+        if equal:
+            assert read["match"] == f"output[{b}, {equal[0][0]}, {equal[0][1]}]", f"{where}: {read['match']}"
+        else:
+            assert read["match"].startswith("none"), f"{where}: {read['match']}"
+
+
+def _default_grid():
+    from lstm_ref.gradients import gradient_lab_grid
+    return {k: p.default for k, p in inspect.signature(gradient_lab_grid).parameters.items()}
+
+
+def _gradient_norm_log10(gap_len, forget_bias, rnn_scale, kind):
+    """log10 of ||dh_T/dx_{T-gap}||_F, mean over sequences, by torch autograd, for the lab's
+    default grid (gradient_lab_grid's seeded lstm_ref weights and inputs)."""
+    from lstm_ref import LSTM
+    from lstm_ref.rnn import RNN
+
+    kw = _default_grid()
+    I, H, N, seed = kw["input_size"], kw["hidden_size"], kw["n_seq"], kw["seed"]
+    xs = np.random.default_rng(seed).standard_normal((max(kw["gaps"]) + 1, N, I))
+    if kind == "lstm":
+        sd = LSTM(I, H, dtype=np.float64, seed=seed).state_dict()
+        sd["bias_ih_l0"][H:2 * H], sd["bias_hh_l0"][H:2 * H] = forget_bias, 0.0
+        net = torch.nn.LSTM(I, H, dtype=torch.float64)
+    else:
+        sd = RNN(I, H, dtype=np.float64, seed=seed).state_dict()
+        sd["weight_hh_l0"] = sd["weight_hh_l0"] * rnn_scale
+        net = torch.nn.RNN(I, H, dtype=torch.float64)
+    net.load_state_dict({k: torch.as_tensor(v) for k, v in sd.items()})
+    # H copies of each sequence; copy k backpropagates unit k of h_T: one backward pass.
+    x = torch.tensor(np.repeat(xs[:gap_len + 1], H, axis=1), requires_grad=True)  # (T, N*H, I)
+    h_T = net(x)[0][-1]                                                         # (N*H, H)
+    h_T[torch.arange(N * H), torch.arange(H).repeat(N)].sum().backward()
+    jac = x.grad[0].reshape(N, H, I)                      # d h_T[n, k] / d x_0[n, i]
+    return float(torch.log10(jac.pow(2).sum(dim=(1, 2)).sqrt().mean()))
+
+
+@interaction("gradient_lab")
+def _check_gradient_lab(root, s):
+    """Move the three sliders; the readouts must be the gradient norms torch's autograd gives."""
+    gi, bi, si = len(s["gaps"]) - 2, len(s["forget_biases"]) - 1, 0
+    for testid, index in (("gap-slider", gi), ("bias-slider", bi), ("scale-slider", si)):
+        root.get_by_test_id(testid).fill(str(index))
+    gap, bias, scale = s["gaps"][gi], s["forget_biases"][bi], s["rnn_scales"][si]
+    got = {k: float(root.get_by_test_id(f"{k}-readout").get_attribute("data-log10")) for k in ("lstm", "rnn")}
+    # The page shows the grid Python stored ...
+    assert got == {"lstm": s["lstm"][gi][bi][gap], "rnn": s["rnn"][gi][si][gap]}, got
+    # ... and, for the default grid, that grid is what autograd computes now.
+    kw = _default_grid()
+    if (list(kw["gaps"]), list(kw["forget_biases"]), list(kw["rnn_scales"])) == \
+            (s["gaps"], s["forget_biases"], s["rnn_scales"]):
+        for kind in ("lstm", "rnn"):
+            want = _gradient_norm_log10(gap, bias, scale, kind)
+            assert abs(got[kind] - want) < 2e-4, f"gradient lab {kind}, gap {gap}: {got[kind]} vs torch {want}"
 
 
 def _anywidget_models(states: dict, model_id: str) -> list[str]:
