@@ -107,7 +107,7 @@ def set_forget_bias(model, value):
 
 def gradient_lab_grid(gaps=(5, 10, 20, 40, 80), forget_biases=(-2, -1, 0, 1, 2, 3, 4),
                       rnn_scales=(0.5, 1.0, 2.0, 3.0, 4.0), hidden_size=32, input_size=4,
-                      n_seq=4, seed=0):
+                      n_seq=3, seed=0):
     """The data of the vanishing-gradient lab: :math:`\\log_{10} \\lVert \\partial h_T / \\partial x_{T-k} \\rVert_F`.
 
     For every gap (sequence length ``T = gap + 1``), distance k = 0..gap:

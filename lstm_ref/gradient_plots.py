@@ -1,0 +1,71 @@
+"""Figures of the chapter on why LSTMs work: gradient against distance, connectivity, learning curves.
+
+Each function takes an optional Matplotlib ``ax`` and returns it; colours come
+from :mod:`lstm_ref.style` (the LSTM is drawn in the cell-state colour, the
+plain RNN in the input grey). The data come from :mod:`lstm_ref.gradients` and
+:mod:`lstm_ref.adding`; nothing here computes a gradient.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .style import GATE_COLORS
+
+__all__ = ["MODEL_COLORS", "plot_distance", "plot_connectivity", "plot_learning_curves"]
+
+#: One colour per model, from the book's palette.
+MODEL_COLORS = {"LSTM": GATE_COLORS["c"], "RNN": GATE_COLORS["x"]}
+
+
+def _ax(ax, size=(6, 3.5)):
+    return plt.subplots(figsize=size)[1] if ax is None else ax
+
+
+def plot_distance(curves, ax=None, title=None):
+    """``curves``: ``{label: norms}`` where ``norms[k]`` is the gradient norm at distance k; log y-axis.
+
+    A label starting with "LSTM" or "RNN" takes that model's colour; others cycle.
+    """
+    ax = _ax(ax)
+    for label, norms in curves.items():
+        color = next((c for k, c in MODEL_COLORS.items() if label.startswith(k)), None)
+        ax.semilogy(np.arange(len(norms)), norms, label=label, color=color, lw=2)
+    ax.set_xlabel("distance k = T - t (steps between input and output)")
+    ax.set_ylabel(r"$\|\partial h_T / \partial x_{T-k}\|_F$")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(frameon=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_connectivity(matrix, ax=None, title=None, vmin=-12):
+    """Heatmap of ``log10 matrix[t', t]`` (output step t' down, input step t across), as in Distill's figure."""
+    ax = _ax(ax, (4, 3.6))
+    with np.errstate(divide="ignore"):
+        logm = np.log10(matrix)
+    logm = np.where(np.isfinite(logm), logm, np.nan)  # the future (t > t') stays blank
+    im = ax.imshow(np.maximum(logm, vmin), cmap="magma", vmin=vmin, vmax=np.nanmax(logm),
+                   origin="upper")
+    ax.set_xlabel("input step t")
+    ax.set_ylabel("output step t'")
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, label=r"$\log_{10}\|\partial h_{t'}/\partial x_t\|$", shrink=0.8)
+    return ax
+
+
+def plot_learning_curves(histories, baseline=None, ax=None):
+    """``histories``: ``{label: {"step": [...], "test_mse": [...]}}``; optional dashed baseline."""
+    ax = _ax(ax)
+    for label, h in histories.items():
+        color = next((c for k, c in MODEL_COLORS.items() if label.startswith(k)), None)
+        ax.semilogy(h["step"], h["test_mse"], label=label, color=color, lw=2, marker="o", ms=3)
+    if baseline is not None:
+        ax.axhline(baseline, color="black", ls="--", lw=1, label="predict the mean (baseline)")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("test MSE")
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False)
+    return ax
