@@ -71,7 +71,8 @@ def _check_shape(arr, name, expected):
 def check_cell_args(x, hx, weight_ih, weight_hh, bias_ih, bias_hh, weight_hr):
     """Validate one step's arguments; returns them as arrays, batched ``(B, ...)``-or-unbatched as given.
 
-    ``hx[1]`` may be None (for :func:`lstm_gates`, which needs no cell state).
+    ``hx[1]`` may be None (for :func:`lstm_gates`, which needs no cell state and
+    no ``weight_hr``: there ``H_out`` is read from ``weight_hh``).
     """
     weight_ih = as_array(weight_ih, "weight_ih")
     if weight_ih.ndim != 2 or weight_ih.shape[0] % 4 or weight_ih.shape[0] == 0:
@@ -89,8 +90,13 @@ def check_cell_args(x, hx, weight_ih, weight_hh, bias_ih, bias_hh, weight_hr):
             raise ValueError(
                 f"weight_hr must have shape (proj_size, {H}) with proj_size < {H}, "
                 f"got {shape_str(weight_hr.shape)}")
-    h_out = H if weight_hr is None else weight_hr.shape[0]
     weight_hh = check_dtype(as_array(weight_hh, "weight_hh"), "weight_hh", dtype)
+    if weight_hr is not None:
+        h_out = weight_hr.shape[0]
+    elif hx[1] is None and weight_hh.ndim == 2:
+        h_out = weight_hh.shape[1]
+    else:
+        h_out = H
     _check_shape(weight_hh, "weight_hh", (four_h, h_out))
     if bias_ih is not None:
         bias_ih = check_dtype(as_array(bias_ih, "bias_ih"), "bias_ih", dtype)
@@ -123,7 +129,11 @@ def check_forward_input(x, dtype, input_size):
     x = as_array(x, "input")
     if x.ndim not in (2, 3):
         raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {x.ndim}D instead")
-    check_dtype(x, "input", dtype)
+    if x.dtype != np.dtype(dtype):
+        raise ValueError(
+            f"LSTM input dtype ({x.dtype.name}) does not match weight dtype ({np.dtype(dtype).name}). "
+            f"Convert input: input.astype(np.{np.dtype(dtype).name}), or build the model with "
+            f"dtype=np.{x.dtype.name}")
     if x.shape[-1] != input_size:
         raise ValueError(
             f"input.size(-1) must be equal to input_size. Expected {input_size}, got {x.shape[-1]}")

@@ -83,7 +83,9 @@ f32 = np.float32
      re.escape("For batched 3-D input, hx and cx should also be 3-D but got (2-D, 2-D) tensors")),
     (np.zeros((4, 5), f32), (np.zeros((1, 1, 3), f32), np.zeros((1, 1, 3), f32)),
      re.escape("For unbatched 2-D input, hx and cx should also be 2-D but got (3-D, 3-D) tensors")),
-    (np.zeros((2, 4, 5), np.float64), None, "input must have the type float32, got type float64"),
+    (np.zeros((2, 4, 5), np.float64), None, re.escape(
+        "LSTM input dtype (float64) does not match weight dtype (float32). "
+        "Convert input: input.astype(np.float32), or build the model with dtype=np.float64")),
 ])
 def test_bad_forward_input(pair, x, hx, match):
     t_fn, r_fn = call_both(pair, x, hx)

@@ -120,6 +120,19 @@ def test_lstm_gates_are_torch_gate_slices():
         assert np.abs(getattr(gates, name) - want.numpy()).max() <= 1e-12, name
 
 
+def test_lstm_gates_with_projected_state():
+    """With proj_size, h has H_out = proj_size columns and the gates still come from (x, h)."""
+    torch.manual_seed(4)
+    module = torch.nn.LSTM(4, 5, proj_size=2).double()
+    p = {k: v.numpy() for k, v in module.state_dict().items()}
+    x, h = np.random.default_rng(0).standard_normal((3, 4)), np.random.default_rng(1).standard_normal((3, 2))
+    pre = x @ p["weight_ih_l0"].T + p["bias_ih_l0"] + h @ p["weight_hh_l0"].T + p["bias_hh_l0"]
+    gates = lstm_ref.lstm_gates(x, h, p["weight_ih_l0"], p["weight_hh_l0"], p["bias_ih_l0"], p["bias_hh_l0"])
+    want = torch.sigmoid(torch.from_numpy(pre)).numpy()
+    assert np.abs(gates.i - want[:, :5]).max() <= 1e-12
+    assert np.abs(gates.g - np.tanh(pre[:, 10:15])).max() <= 1e-12
+
+
 def test_cell_with_projection_matches_one_step_lstm():
     torch.manual_seed(3)
     module = torch.nn.LSTM(4, 5, proj_size=2).double()
