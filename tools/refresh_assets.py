@@ -136,7 +136,8 @@ def main(argv=None) -> int:
     manifest = copy_assets()
     for name, entry in manifest["packages"].items():
         size = sum((THIRD_PARTY / f).stat().st_size for f in entry["files"])
-        print(f"{name}@{entry['version']}: {len(entry['files'])} files, {size / 1e6:.2f} MB")
+        what = f"{len(entry['files'])} files, {size / 1e6:.2f} MB" if entry["files"] else "licence only"
+        print(f"{name}@{entry['version']}: {what} -> {entry['licence_file']}")
     return 0
 
 
