@@ -180,3 +180,40 @@ def test_js_text_color_is_the_more_readable_one():
     got = run_node(script, cases)
     assert got == [wcag_text_color(c, o) for c, o in cases]
     assert got[cases.index(["#000000", 1.0])] == "#fff" and got[cases.index(["#ffffff", 1.0])] == "#000"
+
+
+def test_rendered_widget_reports_torchs_layer_direction_and_step(tmp_path):
+    """In Chromium: click cells of output and h_n in several configurations; the readout and the
+    dashed 'equal cell' follow the identity checks on torch tensors."""
+    from widget_harness import rendered
+
+    w = IndexExplorer(seq_len=3, batch_size=2, input_size=3, hidden_size=2, seed=4)
+    with rendered(w, tmp_path) as page:
+        assert page.locator(".lstm-widget.lstm-widget-index-explorer").count() == 1
+        for L, bidir in ((2, True), (3, False), (1, True)):
+            page.get_by_test_id("num-layers").select_option(str(L))
+            page.get_by_test_id("bidirectional").set_checked(bidir)
+            cfg, out_q, hn_q = ground_truth(L, bidir, T=3, H=2, seed=L)
+            ex = w.examples[example_key(L, bidir)]
+            for tensor, queries in (("output", out_q), ("hn", hn_q)):
+                for q in queries[::3]:
+                    page.get_by_test_id(f"{tensor}-{'-'.join(map(str, q['ix']))}").click()
+                    read = {k: page.get_by_test_id(f"readout-{k}").text_content()
+                            for k in ("layer", "direction", "time", "unit", "value", "match")}
+                    layer, d, t, u = q["where"]
+                    assert (int(read["layer"]), read["direction"], int(read["time"]), int(read["unit"])) \
+                        == (layer, ("forward", "backward")[d], t, u), (L, bidir, tensor, q, read)
+                    value = (ex["output"] if tensor == "output" else ex["h_n"])
+                    for i in q["ix"]:
+                        value = value[i]
+                    assert abs(float(read["value"]) - value) <= 5.1e-5
+                    if q["equal"]:
+                        other = "h_n" if tensor == "output" else "output"
+                        assert read["match"] == f"{other}[{', '.join(map(str, q['equal'][0]))}]"
+                        dashed = page.locator("[data-match=true]")
+                        assert dashed.count() == 1
+                        assert dashed.get_attribute("data-testid") == \
+                            f"{'hn' if tensor == 'output' else 'output'}-{'-'.join(map(str, q['equal'][0]))}"
+                    else:
+                        assert read["match"].startswith("none")
+                        assert page.locator("[data-match=true]").count() == 0

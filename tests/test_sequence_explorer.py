@@ -159,3 +159,41 @@ def test_js_step_math_matches_torch():
         np.testing.assert_allclose(fr["hPrev"], h0[0].numpy() if t == 0 else out[t - 1], atol=1e-12)
     assert got["clamp"] == [0, 6, 2]
     assert got["rows"] == ["x", "i", "f", "g", "o", "c", "h"]
+
+
+def test_rendered_widget_steps_through_torchs_sequence(tmp_path):
+    """In Chromium: the buttons, slider, column click and play show step t of torch's run."""
+    from widget_harness import rendered, set_range
+
+    torch.manual_seed(8)
+    module = torch.nn.LSTM(2, 3).double()
+    x = torch.randn(5, 2, dtype=torch.float64)
+    out, cs = torch_steps(module, x)
+    w = SequenceExplorer(module, x, title="test")
+
+    def shown(page, key):
+        return [float(page.get_by_test_id(f"value-{key}-{k}").text_content()) for k in range(3)]
+
+    def assert_shows(page, t):
+        assert page.get_by_test_id("t-label").text_content().startswith(f"t = {t} ")
+        np.testing.assert_allclose(shown(page, "h"), out[t], atol=5.1e-4)
+        np.testing.assert_allclose(shown(page, "c"), cs[t], atol=5.1e-4)
+        np.testing.assert_allclose(shown(page, "c_prev"), cs[t - 1] if t else 0, atol=5.1e-4)
+
+    with rendered(w, tmp_path) as page:
+        assert page.locator(".lstm-widget.lstm-widget-sequence-explorer").count() == 1
+        assert page.get_by_test_id("title").text_content() == "test"
+        assert_shows(page, 0)
+        page.get_by_test_id("prev").click()          # clamped at t = 0
+        assert_shows(page, 0)
+        page.get_by_test_id("next").click()
+        assert_shows(page, 1)
+        set_range(page, "slider", 3)
+        assert_shows(page, 3)
+        page.get_by_test_id("column-2").click()
+        assert_shows(page, 2)
+        page.get_by_test_id("play").click()
+        page.wait_for_function("document.querySelector('[data-testid=t-label]').textContent.startsWith('t = 4 ')",
+                               timeout=10000)
+        assert_shows(page, 4)
+        assert page.evaluate("window.widgetState.t") == 4   # the trait follows the page
