@@ -8,6 +8,7 @@ The reference code of the LSTM book. Read it top-down:
 * :mod:`lstm_ref.shapes` -- every tensor and parameter shape from a configuration
 * :mod:`lstm_ref.bptt`   -- the backward pass (:func:`step_backward`, :func:`layer_backward`, ``LSTM.backward``)
 * :mod:`lstm_ref.rnn`    -- :class:`RNN`: a plain tanh RNN, forward and backward, for comparison
+* :mod:`lstm_ref.trace`  -- every step of one layer kept (x_t, gates, c_t, h_t): :func:`trace_lstm`
 """
 from .cell import Gates, lstm_cell, lstm_gates, sigmoid, step_forward
 from .bptt import layer_backward, step_backward
