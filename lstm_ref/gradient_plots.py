@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 
 from .style import GATE_COLORS
 
@@ -22,15 +23,33 @@ def _ax(ax, size=(6, 3.5)):
     return plt.subplots(figsize=size)[1] if ax is None else ax
 
 
+_STYLES = ["-", "--", "-.", ":"]
+
+
+def _styles(labels):
+    """(colour, linestyle) per label: the model's colour, lightened and dashed for its 2nd, 3rd, ... curve."""
+    seen, out = {}, []
+    for label in labels:
+        model = next((k for k in MODEL_COLORS if label.startswith(k)), None)
+        if model is None:
+            out.append((None, "-"))
+            continue
+        n = seen[model] = seen.get(model, -1) + 1
+        mix = min(0.15 * n, 0.6)   # blend toward white, keeping the hue
+        rgb = tuple((1 - mix) * v + mix for v in to_rgb(MODEL_COLORS[model]))
+        out.append((rgb, _STYLES[n % len(_STYLES)]))
+    return out
+
+
 def plot_distance(curves, ax=None, title=None):
     """``curves``: ``{label: norms}`` where ``norms[k]`` is the gradient norm at distance k; log y-axis.
 
-    A label starting with "LSTM" or "RNN" takes that model's colour; others cycle.
+    A label starting with "LSTM" or "RNN" takes that model's colour (lighter and dashed
+    for each further curve of the same model); others cycle.
     """
     ax = _ax(ax)
-    for label, norms in curves.items():
-        color = next((c for k, c in MODEL_COLORS.items() if label.startswith(k)), None)
-        ax.semilogy(np.arange(len(norms)), norms, label=label, color=color, lw=2)
+    for (label, norms), (color, ls) in zip(curves.items(), _styles(curves)):
+        ax.semilogy(np.arange(len(norms)), norms, label=label, color=color, ls=ls, lw=2)
     ax.set_xlabel("distance k = T - t (steps between input and output)")
     ax.set_ylabel(r"$\|\partial h_T / \partial x_{T-k}\|_F$")
     ax.grid(True, which="major", alpha=0.3)
@@ -40,14 +59,14 @@ def plot_distance(curves, ax=None, title=None):
     return ax
 
 
-def plot_connectivity(matrix, ax=None, title=None, vmin=-12):
+def plot_connectivity(matrix, ax=None, title=None, vmin=-12, vmax=None):
     """Heatmap of ``log10 matrix[t', t]`` (output step t' down, input step t across), as in Distill's figure."""
     ax = _ax(ax, (4, 3.6))
     with np.errstate(divide="ignore"):
         logm = np.log10(matrix)
     logm = np.where(np.isfinite(logm), logm, np.nan)  # the future (t > t') stays blank
-    im = ax.imshow(np.maximum(logm, vmin), cmap="magma", vmin=vmin, vmax=np.nanmax(logm),
-                   origin="upper")
+    vmax = np.nanmax(logm) if vmax is None else vmax   # pass one vmax to compare panels
+    im = ax.imshow(np.maximum(logm, vmin), cmap="magma", vmin=vmin, vmax=vmax, origin="upper")
     ax.set_xlabel("input step t")
     ax.set_ylabel("output step t'")
     if title:
@@ -59,9 +78,8 @@ def plot_connectivity(matrix, ax=None, title=None, vmin=-12):
 def plot_learning_curves(histories, baseline=None, ax=None):
     """``histories``: ``{label: {"step": [...], "test_mse": [...]}}``; optional dashed baseline."""
     ax = _ax(ax)
-    for label, h in histories.items():
-        color = next((c for k, c in MODEL_COLORS.items() if label.startswith(k)), None)
-        ax.semilogy(h["step"], h["test_mse"], label=label, color=color, lw=2, marker="o", ms=3)
+    for (label, h), (color, ls) in zip(histories.items(), _styles(histories)):
+        ax.semilogy(h["step"], h["test_mse"], label=label, color=color, ls=ls, lw=2, marker="o", ms=3)
     if baseline is not None:
         ax.axhline(baseline, color="black", ls="--", lw=1, label="predict the mean (baseline)")
     ax.set_xlabel("training step")

@@ -124,6 +124,7 @@ def test_js_selection_and_readouts_equal_the_python_grid(lab):
     texts = run_esm("gradient_lab.js", "pow10Text", [[v] for v in values])
     for v, t in zip(values, texts):
         assert t["ok"] == f"{10 ** v:.1e}".replace("e-0", "e-").replace("e+0", "e+")
-    lo, hi = run_esm("gradient_lab.js", "yRange", [[data]])[0]["ok"]
-    every = [v for block in (lab.lstm, lab.rnn) for row in block for c in row for v in c]
-    assert lo == math.floor(min(every)) and hi == math.ceil(max(every))
+    for g in range(2):
+        lo, hi = run_esm("gradient_lab.js", "yRange", [[data, g]])[0]["ok"]
+        every = [v for block in (lab.lstm, lab.rnn) for c in block[g] for v in c]
+        assert lo == math.floor(min(every)) and hi == math.ceil(max(every))

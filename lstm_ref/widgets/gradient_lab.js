@@ -23,11 +23,12 @@ export function pow10Text(v) {
   return Math.pow(10, v).toExponential(1);
 }
 
-// The y range drawn: every curve of the grid fits, so switching curves never rescales.
-export function yRange(data) {
+// The y range drawn for gap index gi: every curve of that gap fits, so moving the bias
+// or scale slider never rescales the axis (only changing the gap does).
+export function yRange(data, gi) {
   let lo = Infinity, hi = -Infinity;
-  for (const block of [data.lstm, data.rnn]) {
-    for (const row of block) for (const curve of row) for (const v of curve) {
+  for (const curve of [...data.lstm[gi], ...data.rnn[gi]]) {
+    for (const v of curve) {
       if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     }
   }
@@ -79,7 +80,9 @@ function render({ model, el: root }) {
   const readout = (testid, color, label) => {
     const row = el("div", {});
     const value = el("strong", { "data-testid": testid });
-    row.append(el("span", { style: `color:${color};font-weight:bold` }, "■ "), label, value);
+    const text = el("span", {});
+    text.innerHTML = label;  // a constant string of this file, never data
+    row.append(el("span", { style: `color:${color};font-weight:bold` }, color ? "■ " : ""), text, value);
     out.append(row);
     return value;
   };
@@ -93,9 +96,10 @@ function render({ model, el: root }) {
     addSlider("bias_index", "LSTM forget-gate bias", "bias-slider", d.forget_biases, (v) => `${v}`);
     addSlider("scale_index", "RNN weight_hh scale", "scale-slider", d.rnn_scales, (v) => `× ${v}`);
     const colors = model.get("colors");
-    lstmOut = readout("lstm-readout", colors.c, "LSTM ‖∂h_T/∂x_{T−gap}‖ = ");
-    rnnOut = readout("rnn-readout", colors.x, "RNN ‖∂h_T/∂x_{T−gap}‖ = ");
-    ratioOut = readout("ratio-readout", colors.f, "LSTM / RNN = ");
+    const norm = "‖∂h<sub>T</sub> / ∂x<sub>T−gap</sub>‖";
+    lstmOut = readout("lstm-readout", colors.c, `LSTM ${norm} = `);
+    rnnOut = readout("rnn-readout", colors.x, `RNN ${norm} = `);
+    ratioOut = readout("ratio-readout", null, "LSTM / RNN = ");
     draw();
   }
 
@@ -110,7 +114,7 @@ function render({ model, el: root }) {
     }
     const colors = model.get("colors");
     const { gap, lstm, rnn } = select(d, gi, bi, si);
-    const [lo, hi] = yRange(d);
+    const [lo, hi] = yRange(d, gi);
     const px = (k) => M.l + (k / gap) * (W - M.l - M.r);
     const py = (v) => M.t + ((hi - v) / (hi - lo)) * (Hh - M.t - M.b);
     svg.replaceChildren();

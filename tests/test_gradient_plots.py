@@ -1,0 +1,43 @@
+"""The why-LSTM figures: one line per curve, in the palette's model colours, causal heatmaps blank above the diagonal."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+
+from lstm_ref.gradient_plots import (MODEL_COLORS, plot_connectivity, plot_distance,  # noqa: E402
+                                     plot_learning_curves)
+from lstm_ref.style import GATE_COLORS  # noqa: E402
+
+
+def test_distance_plot_colours_and_data():
+    curves = {"RNN": 0.5 ** np.arange(5), "LSTM, bias 0": 0.6 ** np.arange(5), "LSTM, bias 1": 0.9 ** np.arange(5)}
+    ax = plot_distance(curves)
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == list(curves)
+    np.testing.assert_array_equal(lines[0].get_ydata(), curves["RNN"])
+    assert to_rgb(lines[0].get_color()) == to_rgb(GATE_COLORS["x"]) == to_rgb(MODEL_COLORS["RNN"])
+    assert to_rgb(lines[1].get_color()) == to_rgb(GATE_COLORS["c"])
+    # a second LSTM curve is told apart by its style, not by a new hue
+    assert lines[2].get_linestyle() != lines[1].get_linestyle()
+    assert ax.get_yscale() == "log"
+    plt.close(ax.figure)
+
+
+def test_connectivity_heatmap_leaves_the_future_blank():
+    m = np.tril(np.full((4, 4), 1e-3)) + np.eye(4)
+    ax = plot_connectivity(m, vmin=-6, vmax=0.5)
+    img = np.ma.filled(ax.get_images()[0].get_array().astype(float), np.nan)
+    assert np.isnan(img[0, 3]) and not np.isnan(img[3, 0])
+    assert img[3, 0] == -3 and ax.get_images()[0].get_clim() == (-6, 0.5)
+    plt.close(ax.figure)
+
+
+def test_learning_curves_with_baseline():
+    h = {"step": [0, 100], "test_mse": [1.0, 0.1]}
+    ax = plot_learning_curves({"RNN": h, "LSTM": h}, baseline=1 / 6)
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert labels == ["RNN", "LSTM", "predict the mean (baseline)"]
+    assert ax.get_lines()[2].get_ydata()[0] == 1 / 6
+    plt.close(ax.figure)
