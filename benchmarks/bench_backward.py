@@ -2,8 +2,11 @@
 
 Run: ``python benchmarks/bench_backward.py``. Same sizes as ``bench_forward.py``.
 Both sides compute the gradients of every parameter and of the input for the
-loss ``sum(output * grad_output)``; each size is timed as the best of several
-repeats, interleaved, so that machine load affects both alike. Goal: ratio <= 2.
+loss ``sum(output * grad_output)``. Each size is timed as the best of several
+repeats, in alternating blocks (torch, lstm_ref, torch, ...) so that machine load
+affects both alike. Blocks rather than single calls: torch's worker threads keep
+spinning for a moment after ``.backward()`` and would slow a NumPy call timed
+right after it. Goal: ratio <= 2.
 """
 from __future__ import annotations
 
@@ -21,7 +24,16 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from bench_forward import SIZES  # noqa: E402  (one list of sizes for both benchmarks)
 
 
-def main(repeats=5):
+def best_time(fn, repeats):
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(repeats=5, rounds=3):
     torch.manual_seed(0)
     print(f"torch {torch.__version__} ({torch.get_num_threads()} threads), numpy {np.__version__}")
     print(f"{'size':40s} {'torch ms':>9s} {'lstm_ref ms':>12s} {'ratio':>6s}")
@@ -47,13 +59,9 @@ def main(repeats=5):
         err = max(np.abs(grads[k] - p.grad.numpy()).max() for k, p in module.named_parameters())
         err = max(err, np.abs(grads["input"] - x.grad.numpy()).max())
         tt = tn = float("inf")
-        for _ in range(repeats):  # interleaved best-of
-            t0 = time.perf_counter()
-            run_torch()
-            tt = min(tt, time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            run_ref()
-            tn = min(tn, time.perf_counter() - t0)
+        for _ in range(rounds):  # alternating blocks, best of all
+            tt = min(tt, best_time(run_torch, repeats))
+            tn = min(tn, best_time(run_ref, repeats))
         ratios.append(tn / tt)
         print(f"{label:40s} {tt * 1e3:9.2f} {tn * 1e3:12.2f} {tn / tt:6.2f}   (max |grad diff| {err:.1e})")
     print(f"worst ratio {max(ratios):.2f} (goal <= 2)")
@@ -61,5 +69,7 @@ def main(repeats=5):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
-    main(ap.parse_args().repeats)
+    ap.add_argument("--repeats", type=int, default=5, help="calls per block")
+    ap.add_argument("--rounds", type=int, default=3, help="blocks per implementation")
+    args = ap.parse_args()
+    main(args.repeats, args.rounds)
