@@ -172,22 +172,25 @@ def check_lengths(lengths, batched, batch_size, seq_len):
     """Checks of ``lengths`` against torch's ``pack_padded_sequence`` rules; returns an int array."""
     if not batched:
         raise ValueError("lengths is only supported for batched 3-D input, got unbatched 2-D input")
-    lengths = as_array(lengths, "lengths")
-    if lengths.ndim != 1:
-        raise ValueError(f"lengths must be a 1-D sequence, got shape {shape_str(lengths.shape)}")
-    if not np.issubdtype(lengths.dtype, np.integer):
-        if not np.all(np.mod(lengths, 1) == 0):
-            raise ValueError(f"lengths must be integers, got {lengths.tolist()}")
-        lengths = lengths.astype(np.int64)
-    if lengths.shape[0] != batch_size:
+    if hasattr(lengths, "detach"):  # a torch tensor
+        lengths = lengths.detach().cpu().numpy()
+    try:  # as floats, so that huge or fractional values are judged before any int cast
+        values = np.asarray(lengths, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"lengths must be a 1-D sequence of integers, got {lengths!r}") from None
+    if values.ndim != 1:
+        raise ValueError(f"lengths must be a 1-D sequence, got shape {shape_str(values.shape)}")
+    if values.shape[0] != batch_size:
         raise ValueError(
-            f"Expected `len(lengths)` to be equal to batch_size, but got {lengths.shape[0]} "
+            f"Expected `len(lengths)` to be equal to batch_size, but got {values.shape[0]} "
             f"(batch_size={batch_size})")
-    if lengths.min() <= 0:
+    if not np.all(np.isfinite(values)) or not np.all(np.mod(values, 1) == 0):
+        raise ValueError(f"lengths must be integers, got {np.asarray(lengths).tolist()}")
+    if values.min() <= 0:
         raise ValueError(
             "Length of all samples has to be greater than 0, but found an element in 'lengths' "
-            f"that is <= 0: {lengths.tolist()}")
-    if lengths.max() > seq_len:
+            f"that is <= 0: {np.asarray(lengths).tolist()}")
+    if values.max() > seq_len:
         raise ValueError(
-            f"lengths must be at most the sequence length T={seq_len}, got max {int(lengths.max())}")
-    return lengths.astype(np.int64)
+            f"lengths must be at most the sequence length T={seq_len}, got max {max(np.asarray(lengths).tolist())}")
+    return values.astype(np.int64)
