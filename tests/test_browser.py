@@ -536,6 +536,12 @@ def _check_gradient_lab(root, s):
             assert abs(got[kind] - want) < 2e-4, f"gradient lab {kind}, gap {gap}: {got[kind]} vs torch {want}"
 
 
+# The packing explorer's check lives beside its other tests.
+from test_packing_explorer import check_in_browser as _check_packing_explorer  # noqa: E402
+
+interaction("packing_explorer")(_check_packing_explorer)
+
+
 def _anywidget_models(states: dict, model_id: str) -> list[str]:
     """The anywidget models a view of ``model_id`` displays, in DOM order (Boxes list children)."""
     state = states.get(model_id, {})
