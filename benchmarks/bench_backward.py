@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-import time
 
 import numpy as np
 import torch
@@ -21,16 +20,7 @@ import torch
 import lstm_ref
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from bench_forward import SIZES  # noqa: E402  (one list of sizes for both benchmarks)
-
-
-def best_time(fn, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+from bench_forward import SIZES, interleaved  # noqa: E402  (one list of sizes, one timer)
 
 
 def main(repeats=5, rounds=3):
@@ -58,10 +48,7 @@ def main(repeats=5, rounds=3):
         grads = run_ref()
         err = max(np.abs(grads[k] - p.grad.numpy()).max() for k, p in module.named_parameters())
         err = max(err, np.abs(grads["input"] - x.grad.numpy()).max())
-        tt = tn = float("inf")
-        for _ in range(rounds):  # alternating blocks, best of all
-            tt = min(tt, best_time(run_torch, repeats))
-            tn = min(tn, best_time(run_ref, repeats))
+        tt, tn = interleaved([run_torch, run_ref], repeats, rounds)
         ratios.append(tn / tt)
         print(f"{label:40s} {tt * 1e3:9.2f} {tn * 1e3:12.2f} {tn / tt:6.2f}   (max |grad diff| {err:.1e})")
     print(f"worst ratio {max(ratios):.2f} (goal <= 2)")
