@@ -1,9 +1,11 @@
 """Shared test settings: hypothesis profiles sized for a 2-core CI machine, and the strict book build."""
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import types
+import warnings
 
 import pytest
 
@@ -27,9 +29,45 @@ def strict_build():
     build elsewhere (jupyter-book's --path-output), e.g. to test while someone else builds.
     """
     out = pathlib.Path(os.environ.get("BOOK_BUILD_DIR", ROOT)).resolve()
+    # Start from an empty html folder: --all rebuilds every page but leaves stale files behind.
+    shutil.rmtree(out / "_build" / "html", ignore_errors=True)
     jb = pathlib.Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run([str(jb), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
                            "--path-output", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)
     return types.SimpleNamespace(returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr,
                                  html_dir=out / "_build" / "html")
+
+
+# ----- Chromium, shared by every browser test (one Playwright per session) -------------
+
+CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def no_browser(reason: str):
+    """Skip loudly, or fail under CI, where the browser tests must run."""
+    msg = (f"BROWSER TESTS NOT RUN: {reason}. Install Debian's Chromium "
+           "(`apt-get install -y chromium`, as .ci/run does); never `playwright install`.")
+    if IN_CI:
+        pytest.fail(msg + " (CI is set, so this is a failure.)")
+    warnings.warn(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright's sync API (one instance for the whole session:
+    a second ``sync_playwright()`` inside the first one's event loop is refused)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the pinned requirements install it
+        no_browser(f"the playwright package is missing ({exc})")
+    if not CHROMIUM.exists():
+        no_browser(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

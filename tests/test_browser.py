@@ -40,10 +40,6 @@ from lstm_ref.cell import input_projection, step_forward
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = pathlib.Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 MAX_PAGE_BYTES = 2_000_000  # a chapter's HTML and its own images, without the shared _static/
 RENDER_TIMEOUT_MS = 30_000
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -78,30 +74,7 @@ PAGES = TOC_PAGES + SITE_PAGES
 NOTEBOOK_PAGES = [p for p in TOC_PAGES if (_source_of(p) or pathlib.Path()).suffix == ".ipynb"]
 
 
-# ----- fixtures: Chromium, the static server -------------------------------------------
-
-def _no_browser(reason: str):
-    msg = (f"BROWSER TESTS NOT RUN: {reason}. Install Debian's Chromium "
-           "(`apt-get install -y chromium`, as .ci/run does); never `playwright install`.")
-    if IN_CI:
-        pytest.fail(msg + " (CI is set, so this is a failure.)")
-    warnings.warn(msg)
-    pytest.skip(msg)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - the pinned requirements install it
-        _no_browser(f"the playwright package is missing ({exc})")
-    if not CHROMIUM.exists():
-        _no_browser(f"no Chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
+# ----- fixtures: the static server (Chromium: ``browser`` in conftest.py) ------------
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
@@ -553,15 +526,24 @@ def _anywidget_models(states: dict, model_id: str) -> list[str]:
     return found
 
 
-def _widget_pages(html_dir: pathlib.Path) -> list[str]:
-    return [n for n in TOC_PAGES if f'<script type="{VIEW_MIME}">' in (html_dir / f"{n}.html").read_text()]
+def _has_widget_views(docname: str) -> bool:
+    """Whether the page's notebook has widget views in its stored outputs."""
+    source = _source_of(docname)
+    return source is not None and source.suffix == ".ipynb" and VIEW_MIME in source.read_text()
 
 
-@pytest.mark.parametrize("name", TOC_PAGES)
+WIDGET_PAGES = [n for n in TOC_PAGES if _has_widget_views(n)]
+
+
+def test_widget_pages_are_the_built_pages_with_widgets(site):
+    _, html_dir = site
+    built = [n for n in TOC_PAGES if f'<script type="{VIEW_MIME}">' in (html_dir / f"{n}.html").read_text()]
+    assert built == WIDGET_PAGES
+
+
+@pytest.mark.parametrize("name", WIDGET_PAGES)
 def test_widgets_respond(open_page, site, name):
     _, html_dir = site
-    if name not in _widget_pages(html_dir):
-        pytest.skip(f"{name} has no widgets")
     states = _widget_state(html_dir, name)
     visit = open_page(name)
     for i, view in enumerate(visit.page.evaluate(VIEWS_JS)):

@@ -143,12 +143,12 @@ def assert_page_equals_lstm_ref(page, w):
 
 
 @pytest.mark.parametrize("I, H, P", [(1, 1, 0), (2, 3, 2)])
-def test_rendered_widget_shows_lstm_refs_step(tmp_path, I, H, P):
+def test_rendered_widget_shows_lstm_refs_step(browser, tmp_path, I, H, P):
     """In Chromium: move sliders and click presets; every readout equals lstm_ref's step."""
     from widget_harness import rendered, set_range
 
     w = GateExplorer(I, H, P, seed=0)
-    with rendered(w, tmp_path) as page:
+    with rendered(browser, w, tmp_path) as page:
         assert page.locator(".lstm-widget.lstm-widget-gate_explorer").count() == 1
         assert_page_equals_lstm_ref(page, w)
         moves = [("slider-c-0", "c_prev", 0, -2.0), ("slider-x-0", "x", 0, 0.35),

@@ -182,13 +182,13 @@ def test_js_text_color_is_the_more_readable_one():
     assert got[cases.index(["#000000", 1.0])] == "#fff" and got[cases.index(["#ffffff", 1.0])] == "#000"
 
 
-def test_rendered_widget_reports_torchs_layer_direction_and_step(tmp_path):
+def test_rendered_widget_reports_torchs_layer_direction_and_step(browser, tmp_path):
     """In Chromium: click cells of output and h_n in several configurations; the readout and the
     dashed 'equal cell' follow the identity checks on torch tensors."""
     from widget_harness import rendered
 
     w = IndexExplorer(seq_len=3, batch_size=2, input_size=3, hidden_size=2, seed=4)
-    with rendered(w, tmp_path) as page:
+    with rendered(browser, w, tmp_path) as page:
         assert page.locator(".lstm-widget.lstm-widget-index-explorer").count() == 1
         for L, bidir in ((2, True), (3, False), (1, True)):
             page.get_by_test_id("num-layers").select_option(str(L))

@@ -161,7 +161,7 @@ def test_js_step_math_matches_torch():
     assert got["rows"] == ["x", "i", "f", "g", "o", "c", "h"]
 
 
-def test_rendered_widget_steps_through_torchs_sequence(tmp_path):
+def test_rendered_widget_steps_through_torchs_sequence(browser, tmp_path):
     """In Chromium: the buttons, slider, column click and play show step t of torch's run."""
     from widget_harness import rendered, set_range
 
@@ -180,7 +180,7 @@ def test_rendered_widget_steps_through_torchs_sequence(tmp_path):
         np.testing.assert_allclose(shown(page, "c"), cs[t], atol=5.1e-4)
         np.testing.assert_allclose(shown(page, "c_prev"), cs[t - 1] if t else 0, atol=5.1e-4)
 
-    with rendered(w, tmp_path) as page:
+    with rendered(browser, w, tmp_path) as page:
         assert page.locator(".lstm-widget.lstm-widget-sequence-explorer").count() == 1
         assert page.get_by_test_id("title").text_content() == "test"
         assert_shows(page, 0)

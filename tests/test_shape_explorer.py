@@ -94,7 +94,7 @@ def test_python_side_is_lstm_ref_shapes():
         ShapeExplorer(proj_size=3)
 
 
-def test_rendered_widget_shows_the_shapes_of_a_real_nn_lstm(tmp_path):
+def test_rendered_widget_shows_the_shapes_of_a_real_nn_lstm(browser, tmp_path):
     """In Chromium: change every control; every shape shown is the shape torch produces."""
     import json
 
@@ -104,7 +104,7 @@ def test_rendered_widget_shows_the_shapes_of_a_real_nn_lstm(tmp_path):
     steps = [("num_layers", 3), ("bidirectional", True), ("batch_first", True), ("proj_size", 2),
              ("hidden_size", 4), ("input_size", 7), ("seq_len", 6), ("batch_size", 5),
              ("bias", False), ("batched", False)]
-    with rendered(w, tmp_path) as page:
+    with rendered(browser, w, tmp_path) as page:
         assert page.locator(".lstm-widget.lstm-widget-shape_explorer").count() == 1
         for name, value in steps:
             control = page.get_by_test_id(f"control-{name}")

@@ -7,11 +7,6 @@ static page without a kernel. Tests then drive the DOM through ``data-testid``.
 """
 import contextlib
 import json
-import pathlib
-
-import pytest
-
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
 
 _PAGE = """<!doctype html><html><body><div id="root"></div><script type="module">
 const state = %(state)s;
@@ -31,27 +26,26 @@ window.rendered = true;
 
 
 @contextlib.contextmanager
-def rendered(widget, tmp_path):
-    """Yield a Playwright page showing ``widget``; fail on any console or page error."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium: widget DOM tests cannot run")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+def rendered(browser, widget, tmp_path):
+    """Yield a Playwright page showing ``widget``; fail on any console or page error.
+
+    ``browser`` is the session's Chromium (the ``browser`` fixture of conftest.py).
+    """
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
     page_file = tmp_path / "widget.html"
     page_file.write_text(_PAGE % {"state": json.dumps(state), "esm": json.dumps(widget._esm)})
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            errors = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_file.as_uri())
-            page.wait_for_function("window.rendered === true", timeout=10000)
-            yield page
-            assert not errors, errors
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.as_uri())
+        page.wait_for_function("window.rendered === true", timeout=10000)
+        yield page
+        assert not errors, errors
+    finally:
+        context.close()
 
 
 def set_range(page, testid, value):
