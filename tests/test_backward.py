@@ -4,6 +4,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import lstm_configs
 
 import lstm_ref
 from lstm_ref.bptt import step_backward
@@ -12,18 +13,8 @@ from lstm_ref.cell import input_projection, step_forward
 TOL64 = 1e-9
 
 
-@st.composite
-def configs(draw):
-    hidden_size = draw(st.integers(1, 5))
-    return dict(
-        input_size=draw(st.integers(1, 5)),
-        hidden_size=hidden_size,
-        num_layers=draw(st.integers(1, 3)),
-        bias=draw(st.booleans()),
-        batch_first=draw(st.booleans()),
-        bidirectional=draw(st.booleans()),
-        proj_size=draw(st.integers(0, hidden_size - 1)),
-    )
+def configs():
+    return lstm_configs(max_input=5, max_hidden=5)
 
 
 def torch_grads(module, x, hx, grads_out):

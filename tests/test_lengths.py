@@ -17,6 +17,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import lstm_configs
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import lstm_ref
@@ -24,18 +25,8 @@ import lstm_ref
 TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
 
 
-@st.composite
-def configs(draw):
-    hidden_size = draw(st.integers(1, 5))
-    return dict(
-        input_size=draw(st.integers(1, 4)),
-        hidden_size=hidden_size,
-        num_layers=draw(st.integers(1, 3)),
-        bias=draw(st.booleans()),
-        batch_first=draw(st.booleans()),
-        bidirectional=draw(st.booleans()),
-        proj_size=draw(st.integers(0, hidden_size - 1)),
-    )
+def configs():
+    return lstm_configs(max_input=4, max_hidden=5)
 
 
 def make_pair(cfg, dtype=torch.float64, seed=0):

@@ -4,24 +4,15 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import lstm_configs
 
 import lstm_ref
 
 TOL = {torch.float64: 1e-10, torch.float32: 1e-5}
 
 
-@st.composite
-def configs(draw):
-    hidden_size = draw(st.integers(1, 6))
-    return dict(
-        input_size=draw(st.integers(1, 6)),
-        hidden_size=hidden_size,
-        num_layers=draw(st.integers(1, 3)),
-        bias=draw(st.booleans()),
-        batch_first=draw(st.booleans()),
-        bidirectional=draw(st.booleans()),
-        proj_size=draw(st.integers(0, hidden_size - 1)),
-    )
+def configs():
+    return lstm_configs(max_input=6, max_hidden=6)
 
 
 def torch_and_ref(cfg, dtype, seed, dropout=0.0):
