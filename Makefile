@@ -36,6 +36,7 @@ outputs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_forward.py
+	$(PY) benchmarks/bench_backward.py
 
 clean:
 	rm -rf _build test-artifacts
