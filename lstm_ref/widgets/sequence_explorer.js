@@ -61,6 +61,40 @@ function el(tag, attrs = {}, parent = null, ns = null) {
 }
 
 const svg = (tag, attrs, parent) => el(tag, attrs, parent, SVGNS);
+
+// Labels are written "c_{t−1}" / "x_t"; draw the part after "_" as a real
+// subscript instead of showing the markup. SVG text gets tspans shifted with dy
+// (baseline-shift is not supported everywhere), HTML gets <sub>.
+const SUB = /_(?:\{([^}]*)\}|([^\s⊙()+=]+))/g;
+function splitSub(label) {
+  const parts = [];
+  let last = 0;
+  for (const m of label.matchAll(SUB)) {
+    if (m.index > last) parts.push([label.slice(last, m.index), false]);
+    parts.push([m[1] ?? m[2], true]);
+    last = m.index + m[0].length;
+  }
+  if (last < label.length) parts.push([label.slice(last), false]);
+  return parts;
+}
+function svgLabel(node, label) {
+  let down = false;
+  for (const [text, sub] of splitSub(label)) {
+    const attrs = { text };
+    if (sub !== down) attrs.dy = sub ? "0.3em" : "-0.3em";
+    if (sub) attrs["font-size"] = "80%";
+    svg("tspan", attrs, node);
+    down = sub;
+  }
+  return node;
+}
+function htmlLabel(node, label) {
+  for (const [text, sub] of splitSub(label)) {
+    if (sub) el("sub", { text }, node);
+    else node.appendChild(document.createTextNode(text));
+  }
+  return node;
+}
 const fmt = (v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3);
 
 function render({ model, el: root }) {
@@ -81,8 +115,9 @@ function render({ model, el: root }) {
   const tLabel = el("span", { "data-testid": "t-label" }, bar);
   tLabel.style.fontVariantNumeric = "tabular-nums";
   const heat = svg("svg", { "data-testid": "heatmap", role: "img" }, root);
-  const eq = el("div", { text: "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t     h_t = o_t ⊙ tanh(c_t)" }, root);
-  eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:monospace";
+  const eq = htmlLabel(el("div", { "data-testid": "equations" }, root),
+                      "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t        h_t = o_t ⊙ tanh(c_t)");
+  eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:serif;font-size:15px";
   const panel = svg("svg", { "data-testid": "step-panel", role: "img" }, root);
 
   let t = clampStep(model.get("t"), (model.get("steps").h || [[]]).length);
@@ -135,8 +170,8 @@ function render({ model, el: root }) {
       const vals = steps[row.key];
       const n = vals[0].length;
       const scale = row.signed ? Math.max(1e-9, ...vals.flat().map(Math.abs)) : 1;
-      svg("text", { x: left - 6, y: y + (n * ch) / 2 + 4, "text-anchor": "end", "font-size": "12",
-                    fill: cellColor(colors, row.key), "font-weight": "600", text: row.label }, heat);
+      svgLabel(svg("text", { x: left - 6, y: y + (n * ch) / 2 + 4, "text-anchor": "end", "font-size": "12",
+                             fill: cellColor(colors, row.key), "font-weight": "600" }, heat), row.label);
       for (let s = 0; s < T; s++) {
         for (let k = 0; k < n; k++) {
           const v = vals[s][k];
@@ -163,11 +198,15 @@ function render({ model, el: root }) {
     svg("rect", { x: left + t * cw, y: top - 1, width: cw, height: y - top - 4, fill: "none",
                   stroke: "#111", "stroke-width": "2", "pointer-events": "none",
                   "data-testid": "current-column" }, heat);
-    svg("text", { x: left, y: y + 10, "font-size": "11", fill: "#555",
-                  text: "one row per unit (0 at the top); opacity = |value| (gates: 0 to 1, others: scaled to the row's max); hatched = negative" },
-        heat);
+    // Two short lines: one long line was wider than the SVG and got cut off.
+    const caption = ["one row per unit (unit 0 at the top); hatched = negative value",
+                     "opacity = |value| (gates: 0 to 1; x, c, h: scaled to the row's largest |value|)"];
+    caption.forEach((line, j) => {
+      svg("text", { x: left, y: y + 10 + 14 * j, "font-size": "11", fill: "#555",
+                    "data-testid": `caption-${j}`, text: line }, heat);
+    });
     heat.setAttribute("width", Math.max(left + T * cw + 10, 560));
-    heat.setAttribute("height", y + 16);
+    heat.setAttribute("height", y + 16 + 14 * (caption.length - 1));
   }
 
   function drawPanel(fr, colors, names) {
@@ -179,8 +218,8 @@ function render({ model, el: root }) {
       ["g", "g_t", fr.g, colors.g],
       ["o", "o_t", fr.o, colors.o],
       ["c_prev", "c_{t−1}", fr.cPrev, colors.c],
-      ["kept", "f_t⊙c_{t−1}", fr.kept, colors.f],
-      ["written", "i_t⊙g_t", fr.written, colors.i],
+      ["kept", "f_t ⊙ c_{t−1}", fr.kept, colors.f],
+      ["written", "i_t ⊙ g_t", fr.written, colors.i],
       ["c", "c_t", fr.cNext, colors.c],
       ["h", "h_t", fr.hNext, colors.h],
     ];
@@ -189,8 +228,8 @@ function render({ model, el: root }) {
     const nmax = Math.max(...lines.map((l) => l[2].length));
     lines.forEach(([key, label, vals, color], r) => {
       const y = 8 + r * rh;
-      const lab = svg("text", { x: left - 8, y: y + 12, "text-anchor": "end", "font-size": "12",
-                                fill: color, "font-weight": "600", text: label }, panel);
+      const lab = svgLabel(svg("text", { x: left - 8, y: y + 12, "text-anchor": "end", "font-size": "12",
+                                         fill: color, "font-weight": "600" }, panel), label);
       if (names && names[key]) svg("title", { text: names[key] }, lab);
       vals.forEach((v, k) => {
         const cx = left + k * (2 * bw + gap) + bw;
