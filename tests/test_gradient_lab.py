@@ -128,3 +128,9 @@ def test_js_selection_and_readouts_equal_the_python_grid(lab):
         lo, hi = run_esm("gradient_lab.js", "yRange", [[data, g]])[0]["ok"]
         every = [v for block in (lab.lstm, lab.rnn) for c in block[g] for v in c]
         assert lo == math.floor(min(every)) and hi == math.ceil(max(every))
+
+
+def test_js_x_ticks_are_integer_distances_at_their_own_positions():
+    got = run_esm("gradient_lab.js", "xTicks", [[5], [10], [40], [80]])
+    assert [g["ok"] for g in got] == [[0, 1, 3, 4, 5], [0, 3, 5, 8, 10], [0, 10, 20, 30, 40],
+                                      [0, 20, 40, 60, 80]]

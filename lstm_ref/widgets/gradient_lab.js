@@ -35,6 +35,11 @@ export function yRange(data, gi) {
   return [Math.floor(lo), Math.ceil(hi)];
 }
 
+// Integer distances to label on the x axis: 0, the quarters of the gap (rounded) and the gap.
+export function xTicks(gap) {
+  return [...new Set([0, 1, 2, 3, 4].map((j) => Math.round((j * gap) / 4)))];
+}
+
 // ----- rendering: plain DOM and SVG, colours from the `colors` trait -----------------
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -56,7 +61,7 @@ function render({ model, el: root }) {
   root.classList.add("lstm-widget", "lstm-widget-gradient_lab");
   root.style.fontFamily = "sans-serif";
   root.style.fontSize = "14px";
-  const W = 560, Hh = 300, M = { l: 56, r: 16, t: 12, b: 40 };
+  const W = 560, Hh = 316, M = { l: 56, r: 16, t: 28, b: 40 };
   const svg = el("svg", { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: "img",
                           "aria-label": "gradient norm against distance", "data-testid": "plot" });
   const controls = el("div", { style: "display:grid;grid-template-columns:auto 1fr auto;gap:4px 10px;max-width:560px;align-items:center" });
@@ -123,9 +128,9 @@ function render({ model, el: root }) {
       svg.append(el("line", { x1: M.l, x2: W - M.r, y1: py(v), y2: py(v), stroke: "#e5e5e5" }),
                  el("text", { x: M.l - 6, y: py(v) + 4, "text-anchor": "end", "font-size": 11 }, `1e${v}`));
     }
-    for (const k of [0, gap / 4, gap / 2, (3 * gap) / 4, gap]) {
+    for (const k of xTicks(gap)) {
       svg.append(el("text", { x: px(k), y: Hh - M.b + 16, "text-anchor": "middle", "font-size": 11 },
-                    `${Math.round(k)}`));
+                    `${k}`));
     }
     svg.append(el("text", { x: (M.l + W - M.r) / 2, y: Hh - 6, "text-anchor": "middle", "font-size": 12 },
                   "distance k = T − t (steps back from the output)"),
@@ -135,10 +140,11 @@ function render({ model, el: root }) {
       d: "M" + curve.map((v, k) => `${px(k).toFixed(1)},${py(v).toFixed(1)}`).join("L"),
       fill: "none", stroke: color, "stroke-width": 2.5, "data-testid": testid });
     svg.append(path(rnn, colors.x, "rnn-curve"), path(lstm, colors.c, "lstm-curve"));
-    svg.append(el("text", { x: W - M.r - 4, y: M.t + 14, "text-anchor": "end", fill: colors.c,
-                            "font-size": 12 }, "LSTM"),
-               el("text", { x: W - M.r - 4, y: M.t + 30, "text-anchor": "end", fill: colors.x,
-                            "font-size": 12 }, "tanh RNN"));
+    // The legend sits in the top margin, where no curve can cover it.
+    const legend = (x, color, label) => [
+      el("line", { x1: x, x2: x + 18, y1: 11, y2: 11, stroke: color, "stroke-width": 2.5 }),
+      el("text", { x: x + 23, y: 15, "font-size": 12 }, label)];
+    svg.append(...legend(M.l, colors.c, "LSTM"), ...legend(M.l + 80, colors.x, "tanh RNN"));
     const r = readouts(d, gi, bi, si);
     for (const [node, v] of [[lstmOut, r.lstm], [rnnOut, r.rnn], [ratioOut, r.ratio]]) {
       node.textContent = pow10Text(v);
