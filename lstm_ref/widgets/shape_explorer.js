@@ -99,7 +99,7 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const shapeStr = (s) => `[${s.join(", ")}]`;
 
 function el(tag, attrs = {}, text = null) {
-  const svgTags = ["svg", "rect", "line", "text", "g", "path", "polygon"];
+  const svgTags = ["svg", "rect", "line", "text", "tspan", "g", "path", "polygon"];
   const node = svgTags.includes(tag) ? document.createElementNS(SVGNS, tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== null) node.textContent = text;
@@ -107,7 +107,7 @@ function el(tag, attrs = {}, text = null) {
 }
 
 const CONTROLS = [  // trait, label, kind, min, max
-  ["batch_size", "B (batch)", "int", 1, 8], ["seq_len", "T (steps)", "int", 1, 12],
+  ["batch_size", "B (batch)", "int", 1, 64], ["seq_len", "T (steps)", "int", 1, 64],
   ["input_size", "input_size", "int", 1, 16], ["hidden_size", "hidden_size", "int", 1, 16],
   ["num_layers", "num_layers", "int", 1, 4], ["proj_size", "proj_size", "int", 0, 16],
   ["bidirectional", "bidirectional", "bool"], ["batch_first", "batch_first", "bool"],
@@ -153,7 +153,10 @@ function diagram(cfg, shapes, colors) {
   const barY = (k) => height - 20 - k * rowH;
   const boxW = 160, boxX = (d) => 60 + d * (boxW + 14), stateX = 440;
   const line = (x1, y1, x2, y2) => svg.append(el("line", { x1, y1, x2, y2, stroke: "#999", "stroke-width": 1.5 }));
-  svg.append(el("text", { x: stateX, y: 14, "font-size": 11 }, "rows of h_n and c_n"));
+  const legend = el("text", { x: stateX, y: 14, "font-size": 11 }, "rows of ");
+  legend.append(el("tspan", { fill: colors.h, "font-weight": 600 }, "h_n"), el("tspan", {}, " and "),
+                el("tspan", { fill: colors.c, "font-weight": 600 }, "c_n"));
+  svg.append(legend);
   svg.append(el("text", { x: stateX, y: 27, "font-size": 10.5, fill: "#666" }, "(layer·D + direction)"));
   for (let k = 0; k <= L; k++) {
     const y = barY(k);
