@@ -152,7 +152,9 @@ function diagram(cfg, shapes, colors) {
                           role: "img", "aria-label": "block diagram of the LSTM, one time step" });
   const barY = (k) => height - 20 - k * rowH;
   const boxW = 160, boxX = (d) => 60 + d * (boxW + 14), stateX = 440;
-  const line = (x1, y1, x2, y2) => svg.append(el("line", { x1, y1, x2, y2, stroke: "#999", "stroke-width": 1.5 }));
+  // Connectors go underneath everything; labels carry a white halo so a connector never crosses their text.
+  const line = (x1, y1, x2, y2) => svg.prepend(el("line", { x1, y1, x2, y2, stroke: "#999", "stroke-width": 1.5 }));
+  const HALO = { stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" };
   const legend = el("text", { x: stateX, y: 14, "font-size": 11 }, "rows of ");
   legend.append(el("tspan", { fill: colors.h, "font-weight": 600 }, "h_n"), el("tspan", {}, " and "),
                 el("tspan", { fill: colors.c, "font-weight": 600 }, "c_n"));
@@ -162,13 +164,15 @@ function diagram(cfg, shapes, colors) {
     const y = barY(k);
     if (k === 0) {
       svg.append(el("text", { x: 8, y: y + 9, "font-size": 12, fill: colors.x }, "x_t"));
-      vectorBar(svg, 60, y, cfg.input_size, cell, colors.x, `input_size = ${cfg.input_size}`);
+      vectorBar(svg, 60, y, cfg.input_size, cell, colors.x, null);
+      svg.append(el("text", { x: 60 + cfg.input_size * cell + 5, y: y + 9, "font-size": 11, fill: "#333", ...HALO },
+                            `input_size = ${cfg.input_size}`));
       continue;
     }
     let xo = 60;
     for (let d = 0; d < D; d++) xo = vectorBar(svg, xo, y, Hout, cell, colors.h, null, d ? 0.5 : 1);
     svg.append(el("text", { x: 8, y: y + 9, "font-size": 12, fill: colors.h }, k === L ? "output" : `layer ${k - 1}`));
-    svg.append(el("text", { x: xo + 5, y: y + 9, "font-size": 11, fill: "#333" },
+    svg.append(el("text", { x: xo + 5, y: y + 9, "font-size": 11, fill: "#333", ...HALO },
                           `${D > 1 ? `2·${Hout} = ` : ""}${D * Hout}` + (k < L ? ` → layer ${k}` : " per step")));
   }
   for (let l = 0; l < L; l++) {
