@@ -117,7 +117,7 @@ function render({ model, el: root }) {
   const heat = svg("svg", { "data-testid": "heatmap", role: "img" }, root);
   const eq = htmlLabel(el("div", { "data-testid": "equations" }, root),
                       "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t        h_t = o_t ⊙ tanh(c_t)");
-  eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:serif;font-size:15px";
+  eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:serif;font-size:17px";
   const panel = svg("svg", { "data-testid": "step-panel", role: "img" }, root);
 
   let t = clampStep(model.get("t"), (model.get("steps").h || [[]]).length);
