@@ -59,8 +59,13 @@ def plot_distance(curves, ax=None, title=None):
     return ax
 
 
-def plot_connectivity(matrix, ax=None, title=None, vmin=-12, vmax=None):
-    """Heatmap of ``log10 matrix[t', t]`` (output step t' down, input step t across), as in Distill's figure."""
+CONNECTIVITY_LABEL = r"$\log_{10}\|\partial h_{t'}/\partial x_t\|$"
+
+
+def plot_connectivity(matrix, ax=None, title=None, vmin=-12, vmax=None, colorbar=True):
+    """Heatmap of ``log10 matrix[t', t]`` (output step t' down, input step t across), as in Distill's figure.
+
+    ``colorbar=False`` leaves the colour bar to the caller (one bar for several panels on one scale)."""
     ax = _ax(ax, (4, 3.6))
     with np.errstate(divide="ignore"):
         logm = np.log10(matrix)
@@ -71,7 +76,8 @@ def plot_connectivity(matrix, ax=None, title=None, vmin=-12, vmax=None):
     ax.set_ylabel("output step t'")
     if title:
         ax.set_title(title)
-    ax.figure.colorbar(im, ax=ax, label=r"$\log_{10}\|\partial h_{t'}/\partial x_t\|$", shrink=0.8)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label=CONNECTIVITY_LABEL, shrink=0.8)
     return ax
 
 

@@ -41,3 +41,12 @@ def test_learning_curves_with_baseline():
     assert labels == ["RNN", "LSTM", "predict the mean (baseline)"]
     assert ax.get_lines()[2].get_ydata()[0] == 1 / 6
     plt.close(ax.figure)
+
+
+def test_connectivity_heatmap_can_leave_the_colour_bar_to_the_caller():
+    m = np.tril(np.full((3, 3), 1e-2))
+    fig, axes = plt.subplots(1, 2)
+    plot_connectivity(m, ax=axes[0])
+    plot_connectivity(m, ax=axes[1], colorbar=False)
+    assert len(fig.axes) == 3          # two panels and one colour bar
+    plt.close(fig)
