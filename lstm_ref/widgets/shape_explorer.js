@@ -152,8 +152,11 @@ function diagram(cfg, shapes, colors) {
                           role: "img", "aria-label": "block diagram of the LSTM, one time step" });
   const barY = (k) => height - 20 - k * rowH;
   const boxW = 160, boxX = (d) => 60 + d * (boxW + 14), stateX = 440;
-  // Connectors go underneath everything; labels carry a white halo so a connector never crosses their text.
-  const line = (x1, y1, x2, y2) => svg.prepend(el("line", { x1, y1, x2, y2, stroke: "#999", "stroke-width": 1.5 }));
+  // Connectors are elbows drawn underneath everything, from a bar to a box or from a box to the
+  // half of the bar above that its direction fills; labels carry a white halo all the same.
+  const elbow = (x1, y1, x2, y2, ym) => svg.prepend(el("path", {
+    d: `M${x1},${y1} V${ym} H${x2} V${y2}`, fill: "none", stroke: "#999", "stroke-width": 1.5 }));
+  const barW = (k) => (k === 0 ? cfg.input_size : D * Hout) * cell;
   const HALO = { stroke: "#fff", "stroke-width": 3, "paint-order": "stroke" };
   const legend = el("text", { x: stateX, y: 14, "font-size": 11 }, "rows of ");
   legend.append(el("tspan", { fill: colors.h, "font-weight": 600 }, "h_n"), el("tspan", {}, " and "),
@@ -180,8 +183,8 @@ function diagram(cfg, shapes, colors) {
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${d ? "_reverse" : ""}`;
       const cx = boxX(d) + boxW / 2;
-      line(cx, barY(l), cx, yb + 28);
-      line(cx, yb, cx, barY(l + 1) + 10);
+      elbow(60 + barW(l) / 2, barY(l), cx, yb + 28, barY(l) - 7);  // reads the whole bar below
+      elbow(cx, yb, 60 + (d + 0.5) * Hout * cell, barY(l + 1) + 10, yb - 6 - 8 * d);  // fills half d above
       svg.append(el("rect", { x: boxX(d), y: yb, width: boxW, height: 28, rx: 5, fill: "#f4f4f4",
                               stroke: d ? colors.o : colors.i, "stroke-width": 1.5 }));
       svg.append(el("text", { x: boxX(d) + 6, y: yb + 12, "font-size": 11.5, "font-weight": 600 },
