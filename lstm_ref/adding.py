@@ -1,9 +1,9 @@
-"""The adding problem (Hochreiter & Schmidhuber 1997): a long-range task for an RNN and an LSTM, in torch.
+r"""The adding problem (Hochreiter & Schmidhuber 1997): a long-range task for an RNN and an LSTM, in torch.
 
-Each input step carries two numbers: a value :math:`v_t \\sim U(0, 1)` and a
+Each input step carries two numbers: a value :math:`v_t \sim U(0, 1)` and a
 marker that is 1 at exactly two steps, one in each half of the sequence, and 0
 elsewhere. The target is the sum of the two marked values. Predicting the mean,
-1, scores a mean squared error of :math:`\\mathrm{Var}(v_a + v_b) = 2/12 \\approx 0.167`:
+1, scores a mean squared error of :math:`\mathrm{Var}(v_a + v_b) = 2/12 \approx 0.167`:
 that is the trivial baseline a model must beat, and to beat it the model must
 carry the first marked value across up to T steps.
 """

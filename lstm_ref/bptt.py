@@ -1,4 +1,4 @@
-"""Backpropagation through time for :mod:`lstm_ref`: the LSTM's backward pass, from scratch.
+r"""Backpropagation through time for :mod:`lstm_ref`: the LSTM's backward pass, from scratch.
 
 Three levels mirror the forward pass:
 
@@ -8,11 +8,11 @@ Three levels mirror the forward pass:
 
 Notation: a step computes the fused pre-activation
 :math:`z_t = W_{ih} x_t + b_{ih} + b_{hh} + W_{hh} h_{t-1}` (shape ``(B, 4H)``, gates
-i, f, g, o), then :math:`c_t = f_t \\odot c_{t-1} + i_t \\odot g_t`,
-:math:`m_t = o_t \\odot \\tanh(c_t)` and :math:`h_t = m_t` (or :math:`W_{hr} m_t`).
+i, f, g, o), then :math:`c_t = f_t \odot c_{t-1} + i_t \odot g_t`,
+:math:`m_t = o_t \odot \tanh(c_t)` and :math:`h_t = m_t` (or :math:`W_{hr} m_t`).
 A ``d`` prefix is the gradient of the loss with respect to that quantity.
 
-The weight gradients are sums over time, :math:`dW_{hh} = \\sum_t dz_t^\\top h_{t-1}`,
+The weight gradients are sums over time, :math:`dW_{hh} = \sum_t dz_t^\top h_{t-1}`,
 so the time loop only carries the recurrent state; each weight gradient is then one
 matrix product over all ``T*B`` rows, the backward twin of
 :func:`lstm_ref.cell.input_projection`.
@@ -27,22 +27,22 @@ __all__ = ["step_backward", "layer_backward", "lstm_backward"]
 
 
 def step_backward(dh, dc, cache, weight_hh, weight_hr=None):
-    """Undo one :func:`~lstm_ref.cell.step_forward`; returns ``(dxw, dh_prev, dc_prev)``.
+    r"""Undo one :func:`~lstm_ref.cell.step_forward`; returns ``(dxw, dh_prev, dc_prev)``.
 
     ``dh`` ``(B, H_out)`` and ``dc`` ``(B, H)`` are the gradients reaching
     :math:`h_t` and :math:`c_t`; ``cache = (h_prev, c_prev, gates, tanh_c, m)``.
 
     .. math::
 
-        dm &= dh \\;(\\text{or } dh\\, W_{hr}) \\qquad
-        dc \\mathrel{+}= dm \\odot o \\odot (1 - \\tanh^2 c_t) \\\\
-        dz &= [dc \\odot g \\odot i(1-i),\\; dc \\odot c_{t-1} \\odot f(1-f),\\;
-               dc \\odot i \\odot (1-g^2),\\; dm \\odot \\tanh c_t \\odot o(1-o)] \\\\
-        dh_{t-1} &= dz\\, W_{hh}, \\qquad dc_{t-1} = dc \\odot f
+        dm &= dh \;(\text{or } dh\, W_{hr}) \qquad
+        dc \mathrel{+}= dm \odot o \odot (1 - \tanh^2 c_t) \\
+        dz &= [dc \odot g \odot i(1-i),\; dc \odot c_{t-1} \odot f(1-f),\;
+               dc \odot i \odot (1-g^2),\; dm \odot \tanh c_t \odot o(1-o)] \\
+        dh_{t-1} &= dz\, W_{hh}, \qquad dc_{t-1} = dc \odot f
 
     ``dxw = dz`` is the gradient of the input projection ``xw_t`` (equal to that of
     :math:`z_t`, since :math:`z_t = xw_t + W_{hh} h_{t-1}`). The cell path
-    :math:`dc_{t-1} = f_t \\odot dc_t` has no weight matrix and no squashing: this
+    :math:`dc_{t-1} = f_t \odot dc_t` has no weight matrix and no squashing: this
     is the constant error carousel.
     """
     h_prev, c_prev, gates, tanh_c, m = cache
@@ -62,7 +62,7 @@ def step_backward(dh, dc, cache, weight_hh, weight_hr=None):
 
 def layer_backward(doutput, dh_n, dc_n, cache, weight_ih, weight_hh, weight_hr=None,
                    reverse=False):
-    """Backward of :func:`lstm_ref.layer.layer_forward`: ``dx, (dh_0, dc_0), grads``.
+    r"""Backward of :func:`lstm_ref.layer.layer_forward`: ``dx, (dh_0, dc_0), grads``.
 
     ``doutput`` ``(T, B, H_out)`` is the gradient of this direction's output,
     ``dh_n``/``dc_n`` those of its final state, ``cache = (x, steps, mask)``.
@@ -71,7 +71,7 @@ def layer_backward(doutput, dh_n, dc_n, cache, weight_ih, weight_hh, weight_hr=N
     zero, so there the gradient passes straight through to ``t-1``.
 
     ``grads`` maps ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` (both
-    biases get :math:`\\sum_t dz_t`) and, with a projection, ``weight_hr`` to arrays.
+    biases get :math:`\sum_t dz_t`) and, with a projection, ``weight_hr`` to arrays.
     """
     x, steps, mask = cache
     T, B, I = x.shape

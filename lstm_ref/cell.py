@@ -1,17 +1,17 @@
-"""One LSTM time step, in torch's notation and torch's gate order (i, f, g, o).
+r"""One LSTM time step, in torch's notation and torch's gate order (i, f, g, o).
 
 For a step with input :math:`x_t` and state :math:`(h_{t-1}, c_{t-1})`:
 
 .. math::
 
-    i_t &= \\sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) \\\\
-    f_t &= \\sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) \\\\
-    g_t &= \\tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) \\\\
-    o_t &= \\sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) \\\\
-    c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t \\\\
-    h_t &= o_t \\odot \\tanh(c_t)
-        \\qquad\\text{or, with } \\texttt{proj\\_size} > 0,\\qquad
-    h_t = W_{hr}\\,(o_t \\odot \\tanh(c_t))
+    i_t &= \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) \\
+    f_t &= \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) \\
+    g_t &= \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) \\
+    o_t &= \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) \\
+    c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+    h_t &= o_t \odot \tanh(c_t)
+        \qquad\text{or, with } \texttt{proj\_size} > 0,\qquad
+    h_t = W_{hr}\,(o_t \odot \tanh(c_t))
 
 The four gate matrices are stacked row-wise, exactly as torch stores them:
 ``weight_ih = [W_ii; W_if; W_ig; W_io]`` has shape ``(4*hidden_size, input_size)``
@@ -43,7 +43,7 @@ class Gates(NamedTuple):
 
 
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Logistic sigmoid :math:`\\sigma(z) = 1/(1+e^{-z})`, computed as ``(1 + tanh(z/2)) / 2``.
+    r"""Logistic sigmoid :math:`\sigma(z) = 1/(1+e^{-z})`, computed as ``(1 + tanh(z/2)) / 2``.
 
     The tanh form never overflows (``exp(1e4)`` would), so inputs of any size
     give finite results without NumPy warnings.
@@ -66,12 +66,12 @@ def _gate_scale(H: int, dtype):
 
 
 def _activate(z: np.ndarray, H: int) -> np.ndarray:
-    """Apply the gate nonlinearities, in place, to fused pre-activations ``z`` of shape ``(..., 4H)``.
+    r"""Apply the gate nonlinearities, in place, to fused pre-activations ``z`` of shape ``(..., 4H)``.
 
     Rows i, f, o get the sigmoid and rows g get tanh. Since
-    :math:`\\sigma(z) = \\tfrac12(1 + \\tanh(z/2))`, all four are one tanh over the
-    fused array: :math:`a = s \\odot \\tanh(s \\odot z) + (1 - s)`, with
-    :math:`s = \\tfrac12` on the i, f, o rows and :math:`s = 1` on the g rows.
+    :math:`\sigma(z) = \tfrac12(1 + \tanh(z/2))`, all four are one tanh over the
+    fused array: :math:`a = s \odot \tanh(s \odot z) + (1 - s)`, with
+    :math:`s = \tfrac12` on the i, f, o rows and :math:`s = 1` on the g rows.
     Four array operations instead of one per gate; the tanh form also never
     overflows (``exp(1e4)`` would).
     """
@@ -106,7 +106,7 @@ def step_forward(xw_t, h_prev, c_prev, weight_hh, weight_hr=None):
 
 
 def input_projection(x, weight_ih, bias_ih=None, bias_hh=None):
-    """:math:`x W_{ih}^\\top + b_{ih} + b_{hh}`, for one step ``(B, I)`` or all steps ``(T, B, I)`` at once.
+    r""":math:`x W_{ih}^\top + b_{ih} + b_{hh}`, for one step ``(B, I)`` or all steps ``(T, B, I)`` at once.
 
     The input does not depend on the recurrent state, so a layer computes this
     for every time step in one matrix product before its time loop, as cuDNN

@@ -1,11 +1,11 @@
-"""How far back does a gradient reach? Jacobian norms of LSTMs and RNNs, from lstm_ref's backward.
+r"""How far back does a gradient reach? Jacobian norms of LSTMs and RNNs, from lstm_ref's backward.
 
 Every function here takes a one-layer, one-direction, time-major (``batch_first=False``)
 :class:`lstm_ref.LSTM` or :class:`lstm_ref.RNN` and calls its ``backward`` once.
 A whole Jacobian costs one backward pass thanks to a batching trick: the
 sequence is repeated ``H_out`` times along the batch axis and copy ``j`` receives
 the gradient :math:`e_j` at its output, so its input gradient is row ``j`` of
-:math:`\\partial h_{t'} / \\partial x_t`.
+:math:`\partial h_{t'} / \partial x_t`.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _check_model(model):
 
 
 def input_gradient_norms(model, x, target=-1):
-    """:math:`\\lVert \\partial h_{\\text{target}} / \\partial x_t \\rVert_F` for every t, averaged over sequences.
+    r""":math:`\lVert \partial h_{\text{target}} / \partial x_t \rVert_F` for every t, averaged over sequences.
 
     ``x`` is ``(T, N, I)``: N sequences. Returns an array of shape ``(T,)``;
     entries after ``target`` are 0 (the future does not influence the past).
@@ -44,7 +44,7 @@ def input_gradient_norms(model, x, target=-1):
 
 
 def connectivity(model, x):
-    """Matrix ``M[t', t]`` of :math:`\\lVert \\partial h_{t'} / \\partial x_t \\rVert_F` for one sequence ``x`` ``(T, I)``.
+    r"""Matrix ``M[t', t]`` of :math:`\lVert \partial h_{t'} / \partial x_t \rVert_F` for one sequence ``x`` ``(T, I)``.
 
     Distill's connectivity figure as numbers: row t' says how much each input
     can still move the state at t'. It is lower-triangular (causality).
@@ -61,7 +61,7 @@ def connectivity(model, x):
 
 
 def cell_jacobian(model, x):
-    """:math:`\\partial c_T / \\partial c_0` ``(H, H)`` of an LSTM on one sequence ``x`` ``(T, I)``, by backward.
+    r""":math:`\partial c_T / \partial c_0` ``(H, H)`` of an LSTM on one sequence ``x`` ``(T, I)``, by backward.
 
     Row j is the gradient reaching ``c_0`` when ``c_T`` receives :math:`e_j`.
     """
@@ -74,7 +74,7 @@ def cell_jacobian(model, x):
 
 
 def forget_gates(model, x):
-    """The forget gates :math:`f_1, \\dots, f_T` ``(T, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
+    r"""The forget gates :math:`f_1, \dots, f_T` ``(T, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
 
     Recomputed with :func:`lstm_ref.lstm_gates` from :math:`x_t` and :math:`h_{t-1}`
     (read off ``output``), independently of the backward pass.
@@ -108,7 +108,7 @@ def set_forget_bias(model, value):
 def gradient_lab_grid(gaps=(5, 10, 20, 40, 80), forget_biases=(-2, -1, 0, 1, 2, 3, 4),
                       rnn_scales=(0.5, 1.0, 2.0, 3.0, 4.0), hidden_size=32, input_size=4,
                       n_seq=3, seed=0):
-    """The data of the vanishing-gradient lab: :math:`\\log_{10} \\lVert \\partial h_T / \\partial x_{T-k} \\rVert_F`.
+    r"""The data of the vanishing-gradient lab: :math:`\log_{10} \lVert \partial h_T / \partial x_{T-k} \rVert_F`.
 
     For every gap (sequence length ``T = gap + 1``), distance k = 0..gap:
 

@@ -14,18 +14,18 @@ __all__ = ["LSTM"]
 
 
 class LSTM:
-    """A multi-layer LSTM in NumPy, with torch's API, parameter names and numerics.
+    r"""A multi-layer LSTM in NumPy, with torch's API, parameter names and numerics.
 
     Each layer and direction runs the step of :mod:`lstm_ref.cell`
-    (:math:`c_t = f_t \\odot c_{t-1} + i_t \\odot g_t`,
-    :math:`h_t = o_t \\odot \\tanh(c_t)`, or :math:`h_t = W_{hr}(o_t \\odot \\tanh(c_t))`
+    (:math:`c_t = f_t \odot c_{t-1} + i_t \odot g_t`,
+    :math:`h_t = o_t \odot \tanh(c_t)`, or :math:`h_t = W_{hr}(o_t \odot \tanh(c_t))`
     with ``proj_size > 0``). Layer k >= 1 takes the ``D * H_out`` features of
     layer k-1 as input, where ``D = 2`` if bidirectional else 1 and
     ``H_out = proj_size or hidden_size``. In training mode, dropout with
     probability ``dropout`` acts on every layer's output except the last.
 
     Parameters are initialised as torch does, from
-    :math:`U(-1/\\sqrt{\\text{hidden\\_size}}, 1/\\sqrt{\\text{hidden\\_size}})`,
+    :math:`U(-1/\sqrt{\text{hidden\_size}}, 1/\sqrt{\text{hidden\_size}})`,
     using NumPy's generator seeded by ``seed``. Neither that generator nor the
     dropout masks can reproduce torch's RNG: to compare with torch, copy the
     weights (:meth:`from_torch`, :meth:`load_state_dict`) and compare in eval

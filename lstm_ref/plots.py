@@ -50,11 +50,11 @@ def _gate_box(ax, key, x, label):
 
 
 def draw_cell(ax=None, proj=False):
-    """Draw one LSTM cell: the cell-state line on top, the four gates, the hidden state below.
+    r"""Draw one LSTM cell: the cell-state line on top, the four gates, the hidden state below.
 
     The picture is the step of :func:`lstm_ref.cell.step_forward`:
-    :math:`c_t = f_t \\odot c_{t-1} + i_t \\odot g_t` along the top line and
-    :math:`h_t = o_t \\odot \\tanh(c_t)` on the right, with every gate reading
+    :math:`c_t = f_t \odot c_{t-1} + i_t \odot g_t` along the top line and
+    :math:`h_t = o_t \odot \tanh(c_t)` on the right, with every gate reading
     :math:`[x_t, h_{t-1}]` from the bus at the bottom. With ``proj=True`` the
     output passes through the projection :math:`W_{hr}` (``proj_size > 0``).
     Gate colours come from :data:`lstm_ref.style.GATE_COLORS`.

@@ -1,14 +1,14 @@
-"""A plain tanh RNN in NumPy, forward and backward: the baseline the LSTM is compared with.
+r"""A plain tanh RNN in NumPy, forward and backward: the baseline the LSTM is compared with.
 
 One step, in torch's names (``torch.nn.RNN`` with ``nonlinearity="tanh"``):
 
 .. math::
 
-    h_t = \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
+    h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
 
-Backward through one step: :math:`dz = dh_t \\odot (1 - h_t^2)`,
-:math:`dh_{t-1} = dz\\, W_{hh}`. Every step multiplies the gradient by
-:math:`\\mathrm{diag}(1-h_t^2)\\, W_{hh}`, so over a gap of k steps it scales
+Backward through one step: :math:`dz = dh_t \odot (1 - h_t^2)`,
+:math:`dh_{t-1} = dz\, W_{hh}`. Every step multiplies the gradient by
+:math:`\mathrm{diag}(1-h_t^2)\, W_{hh}`, so over a gap of k steps it scales
 roughly like the k-th power of that matrix's size: it vanishes or explodes
 (Bengio et al. 1994). The LSTM's cell path replaces this product by a product
 of forget gates.
@@ -28,24 +28,24 @@ __all__ = ["rnn_step_forward", "rnn_step_backward", "RNN"]
 
 
 def rnn_step_forward(xw_t, h_prev, weight_hh):
-    """:math:`h_t = \\tanh(xw_t + h_{t-1} W_{hh}^\\top)` with ``xw_t = x_t W_{ih}^\\top + b_{ih} + b_{hh}``; returns ``(h, cache)``."""
+    r""":math:`h_t = \tanh(xw_t + h_{t-1} W_{hh}^\top)` with ``xw_t = x_t W_{ih}^\top + b_{ih} + b_{hh}``; returns ``(h, cache)``."""
     h = np.tanh(xw_t + h_prev @ weight_hh.T)
     return h, (h_prev, h)
 
 
 def rnn_step_backward(dh, cache, weight_hh):
-    """Undo :func:`rnn_step_forward`: ``(dxw, dh_prev)`` with :math:`dz = dh \\odot (1-h_t^2)`, :math:`dh_{t-1} = dz W_{hh}`."""
+    r"""Undo :func:`rnn_step_forward`: ``(dxw, dh_prev)`` with :math:`dz = dh \odot (1-h_t^2)`, :math:`dh_{t-1} = dz W_{hh}`."""
     _, h = cache
     dz = dh * (1.0 - h * h)
     return dz, dz @ weight_hh
 
 
 class RNN:
-    """``torch.nn.RNN(input_size, hidden_size, num_layers, bias, batch_first)`` with tanh, in NumPy.
+    r"""``torch.nn.RNN(input_size, hidden_size, num_layers, bias, batch_first)`` with tanh, in NumPy.
 
     Parameters are ``weight_ih_l{k}`` ``(H, I or H)``, ``weight_hh_l{k}`` ``(H, H)``,
     ``bias_ih_l{k}``, ``bias_hh_l{k}`` ``(H,)``, initialised from
-    :math:`U(-1/\\sqrt{H}, 1/\\sqrt{H})` as torch does. :meth:`backward` uses the
+    :math:`U(-1/\sqrt{H}, 1/\sqrt{H})` as torch does. :meth:`backward` uses the
     cache of the last :meth:`forward`, like :meth:`lstm_ref.LSTM.backward`.
     """
 

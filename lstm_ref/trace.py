@@ -1,4 +1,4 @@
-"""Everything one LSTM layer computes along a sequence: ``x_t``, the gates, ``c_t`` and ``h_t`` at every t.
+r"""Everything one LSTM layer computes along a sequence: ``x_t``, the gates, ``c_t`` and ``h_t`` at every t.
 
 :func:`lstm_ref.layer.layer_forward` keeps only what the forward pass needs;
 :func:`trace` runs the same steps (:func:`lstm_ref.cell.step_forward`) and
@@ -7,9 +7,9 @@ For t = 0, ..., T-1 (or T-1, ..., 0 with ``reverse=True``):
 
 .. math::
 
-    (i_t, f_t, g_t, o_t) &= \\text{gates}(x_t, h_{t-1}) \\\\
-    c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t \\\\
-    h_t &= o_t \\odot \\tanh(c_t)
+    (i_t, f_t, g_t, o_t) &= \text{gates}(x_t, h_{t-1}) \\
+    c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+    h_t &= o_t \odot \tanh(c_t)
 """
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""The gate explorer: set the inputs of one LSTM step and watch i, f, g, o, c_t and h_t.
+r"""The gate explorer: set the inputs of one LSTM step and watch i, f, g, o, c_t and h_t.
 
 Python puts the weights of one layer (torch's ``weight_ih_l0``, ``weight_hh_l0``,
 ``bias_ih_l0``, ``bias_hh_l0`` and ``weight_hr_l0``) into traits; the browser
 computes the step (``gate_explorer.js``), so the widget works on a static page.
 The reader moves :math:`x_t`, :math:`h_{t-1}`, :math:`c_{t-1}` and a shift
-:math:`\\Delta b_k` added to the pre-activation of every unit of gate
-:math:`k \\in \\{i, f, g, o\\}`; :meth:`GateExplorer.step` is the same step in
+:math:`\Delta b_k` added to the pre-activation of every unit of gate
+:math:`k \in \{i, f, g, o\}`; :meth:`GateExplorer.step` is the same step in
 :mod:`lstm_ref`, which the tests compare with the JavaScript.
 """
 from __future__ import annotations
@@ -101,9 +101,9 @@ class GateExplorer(BookWidget):
                 setattr(self, key, list(preset[key]))
 
     def step(self):
-        """This step in :mod:`lstm_ref`: ``(Gates(i, f, g, o), c_t, h_t)`` for the current traits.
+        r"""This step in :mod:`lstm_ref`: ``(Gates(i, f, g, o), c_t, h_t)`` for the current traits.
 
-        The bias shift enters as extra ``bias_hh``: :math:`b_{hh} + \\Delta b` repeated over
+        The bias shift enters as extra ``bias_hh``: :math:`b_{hh} + \Delta b` repeated over
         each gate's H rows, so the JavaScript and :func:`lstm_ref.lstm_cell` see the same step.
         """
         W_ih, W_hh = np.array(self.weight_ih), np.array(self.weight_hh)
