@@ -21,7 +21,8 @@ BASELINE_MSE = 1.0 / 6.0
 
 
 def adding_batch(batch_size, seq_len, generator=None):
-    """``(x, y)``: ``x`` ``(B, T, 2)`` = (value, marker) per step, ``y`` ``(B, 1)`` = sum of the marked values."""
+    """``(x, y)`` with ``x`` ``(B, T, 2)`` = (value, marker) per step and
+    ``y`` ``(B, 1)`` = the sum of the two marked values."""
     values = torch.rand(batch_size, seq_len, generator=generator)
     first = torch.randint(0, seq_len // 2, (batch_size,), generator=generator)
     second = torch.randint(seq_len // 2, seq_len, (batch_size,), generator=generator)
@@ -29,7 +30,8 @@ def adding_batch(batch_size, seq_len, generator=None):
     rows = torch.arange(batch_size)
     markers[rows, first] = 1.0
     markers[rows, second] = 1.0
-    return torch.stack([values, markers], dim=-1), (values * markers).sum(dim=1, keepdim=True)
+    x = torch.stack([values, markers], dim=-1)
+    return x, (values * markers).sum(dim=1, keepdim=True)
 
 
 class SequenceRegressor(nn.Module):
@@ -54,7 +56,7 @@ class SequenceRegressor(nn.Module):
 
 def train_adding(kind, seq_len=50, hidden_size=32, steps=1500, batch_size=64, lr=1e-2,
                  max_norm=1.0, seed=0, eval_every=100, forget_bias=None):
-    """Train on fresh batches with Adam and gradient clipping; returns ``(model, history)``.
+    """Train on fresh batches with Adam and clipping; returns ``(model, history)``.
 
     The test set (1000 sequences) is fixed by ``seed`` and shared by every model
     trained with that seed. ``history`` is ``{"step": [...], "test_mse": [...],
@@ -63,7 +65,8 @@ def train_adding(kind, seq_len=50, hidden_size=32, steps=1500, batch_size=64, lr
     torch.manual_seed(seed)
     model = SequenceRegressor(kind, hidden_size=hidden_size, forget_bias=forget_bias)
     data_gen = torch.Generator().manual_seed(seed + 1)
-    x_test, y_test = adding_batch(1000, seq_len, torch.Generator().manual_seed(seed + 2))
+    test_gen = torch.Generator().manual_seed(seed + 2)
+    x_test, y_test = adding_batch(1000, seq_len, test_gen)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"step": [], "test_mse": [], "grad_norm": []}
     t0 = time.perf_counter()
@@ -71,14 +74,16 @@ def train_adding(kind, seq_len=50, hidden_size=32, steps=1500, batch_size=64, lr
         if step % eval_every == 0:
             with torch.no_grad():
                 history["step"].append(step)
-                history["test_mse"].append(((model(x_test) - y_test) ** 2).mean().item())
+                mse = ((model(x_test) - y_test) ** 2).mean().item()
+                history["test_mse"].append(mse)
         if step == steps:
             break
         x, y = adding_batch(batch_size, seq_len, data_gen)
         loss = ((model(x) - y) ** 2).mean()
         opt.zero_grad()
         loss.backward()
-        history["grad_norm"].append(nn.utils.clip_grad_norm_(model.parameters(), max_norm).item())
+        norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)  # before clipping
+        history["grad_norm"].append(norm.item())
         opt.step()
     history["seconds"] = time.perf_counter() - t0
     return model, history

@@ -27,7 +27,7 @@ __all__ = ["step_backward", "layer_backward", "lstm_backward"]
 
 
 def step_backward(dh, dc, cache, weight_hh, weight_hr=None):
-    r"""Undo one :func:`~lstm_ref.cell.step_forward`; returns ``(dxw, dh_prev, dc_prev)``.
+    r"""Undo one :func:`~lstm_ref.cell.step_forward`: ``(dxw, dh_prev, dc_prev)``.
 
     ``dh`` ``(B, H_out)`` and ``dc`` ``(B, H)`` are the gradients reaching
     :math:`h_t` and :math:`c_t`; ``cache = (h_prev, c_prev, gates, tanh_c, m)``.
@@ -47,10 +47,11 @@ def step_backward(dh, dc, cache, weight_hh, weight_hr=None):
     """
     h_prev, c_prev, gates, tanh_c, m = cache
     H = c_prev.shape[-1]
-    i, f, g, o = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:3 * H], gates[..., 3 * H:]
+    i, f = gates[..., :H], gates[..., H:2 * H]
+    g, o = gates[..., 2 * H:3 * H], gates[..., 3 * H:]
     dm = dh if weight_hr is None else dh @ weight_hr
     dc = dc + dm * o * (1.0 - tanh_c * tanh_c)
-    # Local derivatives of the activations: sigma' = s(1-s) for i, f, o and tanh' = 1-g^2 for g.
+    # Local derivatives: sigma' = s(1-s) for i, f, o and tanh' = 1-g^2 for g.
     dz = gates * (1.0 - gates)
     dz[..., 2 * H:3 * H] = 1.0 - g * g
     dz[..., :H] *= dc * g
@@ -87,7 +88,8 @@ def layer_backward(doutput, dh_n, dc_n, cache, weight_ih, weight_hh, weight_hr=N
             dh_t, dc_t = (dh + doutput[t]) * keep, dc * keep
         if dh_seen is not None:
             dh_seen[t] = dh_t
-        dxw[t], dh_prev, dc_prev = step_backward(dh_t, dc_t, steps[t], weight_hh, weight_hr)
+        dxw[t], dh_prev, dc_prev = step_backward(dh_t, dc_t, steps[t],
+                                                 weight_hh, weight_hr)
         if mask is not None:  # frozen steps: h_t = h_{t-1}, c_t = c_{t-1}
             dh_prev += dh * ~keep
             dc_prev += dc * ~keep

@@ -96,7 +96,8 @@ def step_forward(xw_t, h_prev, c_prev, weight_hh, weight_hr=None):
     z = h_prev @ weight_hh.T
     z += xw_t
     gates = _activate(z, H)
-    i, f, g, o = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:3 * H], gates[..., 3 * H:]
+    i, f = gates[..., :H], gates[..., H:2 * H]
+    g, o = gates[..., 2 * H:3 * H], gates[..., 3 * H:]
     c = f * c_prev
     c += i * g
     tanh_c = np.tanh(c)
@@ -106,7 +107,7 @@ def step_forward(xw_t, h_prev, c_prev, weight_hh, weight_hr=None):
 
 
 def input_projection(x, weight_ih, bias_ih=None, bias_hh=None):
-    r""":math:`x W_{ih}^\top + b_{ih} + b_{hh}`, for one step ``(B, I)`` or all steps ``(T, B, I)`` at once.
+    r""":math:`x W_{ih}^\top + b_{ih} + b_{hh}` for one step ``(B, I)`` or all ``(T, B, I)``.
 
     The input does not depend on the recurrent state, so a layer computes this
     for every time step in one matrix product before its time loop, as cuDNN

@@ -27,7 +27,9 @@ def _check_model(model):
 
 
 def input_gradient_norms(model, x, target=-1):
-    r""":math:`\lVert \partial h_{\text{target}} / \partial x_t \rVert_F` for every t, averaged over sequences.
+    r""":math:`\lVert \partial h_{\text{target}} / \partial x_t \rVert_F` for every t.
+
+    Averaged over the N sequences of ``x``.
 
     ``x`` is ``(T, N, I)``: N sequences. Returns an array of shape ``(T,)``;
     entries after ``target`` are 0 (the future does not influence the past).
@@ -36,7 +38,8 @@ def input_gradient_norms(model, x, target=-1):
     x = np.asarray(x)
     T, N, _ = x.shape
     P = _h_out(model)
-    out = model(np.repeat(x, P, axis=1))[0]           # copy j of sequence n is batch n*P + j
+    # One backward pass for all P outputs: copy j of sequence n is batch n*P + j.
+    out = model(np.repeat(x, P, axis=1))[0]
     grad = np.zeros_like(out)
     grad[target, np.arange(N * P), np.tile(np.arange(P), N)] = 1.0
     dx = model.backward(grad)["input"].reshape(T, N, P, -1)
@@ -91,7 +94,9 @@ def forget_gates(model, x):
 
 
 def set_forget_bias(model, value):
-    """Set the forget gate's total bias to ``value``: ``bias_ih`` rows H:2H to ``value``, ``bias_hh`` rows to 0.
+    """Set the forget gate's total bias to ``value``.
+
+    ``bias_ih`` rows H:2H become ``value`` and ``bias_hh`` rows H:2H become 0.
 
     torch adds both biases, so the gate sees ``value``; rows H:2H are the
     forget gate in torch's order i, f, g, o. Works on every layer and direction.

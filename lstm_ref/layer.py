@@ -12,7 +12,7 @@ def layer_forward(x, h0, c0, weight_ih, weight_hh, bias_ih=None, bias_hh=None,
                   weight_hr=None, reverse=False, mask=None):
     """Run one direction of one layer over a whole sequence.
 
-    ``x`` is time-major ``(T, B, I)``; ``h0`` is ``(B, H_out)`` and ``c0`` is ``(B, H)``.
+    ``x`` is time-major ``(T, B, I)``; ``h0`` is ``(B, H_out)``, ``c0`` is ``(B, H)``.
     With ``reverse=True`` the loop runs t = T-1, ..., 0, and ``output[t]`` is
     still stored at position t, which is why a bidirectional output needs no
     flip back. ``mask`` (``(T, B, 1)`` booleans, True where t < length) freezes

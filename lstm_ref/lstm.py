@@ -141,18 +141,20 @@ class LSTM:
         return self.forward(input, hx, lengths)
 
     def forward(self, input, hx=None, lengths=None):
-        """``output, (h_n, c_n) = model(input, hx=None, lengths=None)``, with torch's shapes.
+        """``output, (h_n, c_n) = model(input, hx=None, lengths=None)``, as torch.
 
         * ``input``: ``(T, B, input_size)``, ``(B, T, input_size)`` if ``batch_first``,
           or unbatched ``(T, input_size)`` (``batch_first`` is then ignored).
-        * ``hx = (h_0, c_0)``: ``(D*num_layers, B, H_out)`` and ``(D*num_layers, B, hidden_size)``
+        * ``hx = (h_0, c_0)``: ``(D*num_layers, B, H_out)`` and
+          ``(D*num_layers, B, hidden_size)``
           (no ``B`` axis when unbatched); zeros if omitted.
         * ``lengths``: the true length of each batch element of a right-padded batch;
           the result equals torch's ``pack_padded_sequence(..., enforce_sorted=False)``
           -> ``nn.LSTM`` -> ``pad_packed_sequence(total_length=T)``.
         * ``output``: ``(T, B, D*H_out)`` (or batch-first, or unbatched), the last
           layer's ``h_t`` at every t, both directions concatenated (forward first).
-        * ``h_n``, ``c_n``: ``(D*num_layers, B, H_out)`` and ``(D*num_layers, B, hidden_size)``,
+        * ``h_n``, ``c_n``: ``(D*num_layers, B, H_out)`` and
+          ``(D*num_layers, B, hidden_size)``,
           row ``layer*D + direction``; never batch-first.
         """
         x = check_forward_input(input, self.dtype, self.input_size)
@@ -183,8 +185,10 @@ class LSTM:
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
                 p = self._params
                 out, (h, c), cache = layer_forward(
-                    layer_input, h0[idx], c0[idx], p["weight_ih" + sfx], p["weight_hh" + sfx],
-                    p.get("bias_ih" + sfx), p.get("bias_hh" + sfx), p.get("weight_hr" + sfx),
+                    layer_input, h0[idx], c0[idx],
+                    p["weight_ih" + sfx], p["weight_hh" + sfx],
+                    p.get("bias_ih" + sfx), p.get("bias_hh" + sfx),
+                    p.get("weight_hr" + sfx),
                     reverse=bool(d), mask=mask)
                 outs.append(out)
                 h_n.append(h)
@@ -201,7 +205,8 @@ class LSTM:
             layer_input = layer_output
 
         output, h_n, c_n = layer_input, np.stack(h_n), np.stack(c_n)
-        self._cache = {"batched": batched, "batch_first": self.batch_first, "T": T, "B": B,
+        self._cache = {"batched": batched, "batch_first": self.batch_first,
+                       "T": T, "B": B,
                        "layers": layer_caches, "h0": h0, "c0": c0, "mask": mask,
                        "output_shape": None}
         if not batched:

@@ -23,13 +23,14 @@ def param_names(num_layers=1, bidirectional=False, bias=True, proj_size=0):
 
 def shapes(batch_size=None, seq_len=1, input_size=1, hidden_size=1, num_layers=1,
            bidirectional=False, batch_first=False, proj_size=0, bias=True):
-    """Shapes of ``input``, ``h_0``, ``c_0``, ``output``, ``h_n``, ``c_n`` and every parameter.
+    """Shapes of ``input``, ``h_0``, ``c_0``, ``output``, ``h_n``, ``c_n`` and parameters.
 
     ``batch_size=None`` means unbatched input ``(T, input_size)``. With
     ``D = 2 if bidirectional else 1`` and ``H_out = proj_size or hidden_size``:
 
     * ``input``: ``(T, B, I)``, ``(B, T, I)`` if ``batch_first``, or ``(T, I)``
-    * ``h_0``, ``h_n``: ``(D*num_layers, B, H_out)``; ``c_0``, ``c_n``: ``(D*num_layers, B, hidden_size)``
+    * ``h_0``, ``h_n``: ``(D*num_layers, B, H_out)``;
+      ``c_0``, ``c_n``: ``(D*num_layers, B, hidden_size)``
       (never batch-first; no ``B`` when unbatched)
     * ``output``: ``(T, B, D*H_out)``, ``(B, T, D*H_out)`` or ``(T, D*H_out)``
 
