@@ -27,8 +27,9 @@ test: $(STAMP)
 	$(PY) -m pytest tests chapters --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	    --nbval-cell-timeout=$(CELL_TIMEOUT)
 
+# Jupyter refuses to start as root without --allow-root (containers, CI boxes).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab chapters
+	$(VENV)/bin/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Re-execute every notebook in place, storing outputs and widget state.
 outputs: $(STAMP)
