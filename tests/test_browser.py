@@ -451,7 +451,7 @@ def _check_index_explorer(root, s):
                 for k in ("layer", "direction", "time", "unit", "value", "match")}
         where = f"index explorer L={L} D={D}, h_n[{row}, {b}, {j}]"
         assert (int(read["layer"]), read["direction"], int(read["time"]), int(read["unit"])) == \
-            (layer, ("forward", "backward")[direction], t, j), f"{where}: shows {read}"
+            (layer, ("forward", "reverse")[direction], t, j), f"{where}: shows {read}"
         assert abs(float(read["value"]) - example["h_n"][row][b][j]) <= 5.1e-5, f"{where}: {read['value']}"
         if equal:
             assert read["match"] == f"output[{b}, {equal[0][0]}, {equal[0][1]}]", f"{where}: {read['match']}"

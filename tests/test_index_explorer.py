@@ -20,7 +20,7 @@ KINDS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 def per_direction_states(module, x):
     """``{(layer, direction): (B, T, H)}``: every layer's and direction's h_t, from one-direction,
-    one-layer torch LSTMs built from ``module``'s split state_dict (backward: run on the flipped
+    one-layer torch LSTMs built from ``module``'s split state_dict (reverse: run on the flipped
     sequence, flipped back). ``x`` is batch-first."""
     sd, D = module.state_dict(), 2 if module.bidirectional else 1
     states, layer_in = {}, x
@@ -115,7 +115,7 @@ def test_js_index_mapping_matches_torch_identities():
             assert ([equal] if equal else []) == q["equal"], (cfg, q)
             n += 1
     assert n == sum(len(o) + len(h) for _, o, h in cases)
-    assert got["res"][-1]["text"].startswith("layer 2 (the top layer), backward direction, time step t = 0")
+    assert got["res"][-1]["text"].startswith("layer 2 (the top layer), reverse direction, time step t = 0")
     assert [e.split(":")[0] if e else e for e in got["errors"]] == ["RangeError"] * 3
 
 
@@ -202,7 +202,7 @@ def test_rendered_widget_reports_torchs_layer_direction_and_step(browser, tmp_pa
                             for k in ("layer", "direction", "time", "unit", "value", "match")}
                     layer, d, t, u = q["where"]
                     assert (int(read["layer"]), read["direction"], int(read["time"]), int(read["unit"])) \
-                        == (layer, ("forward", "backward")[d], t, u), (L, bidir, tensor, q, read)
+                        == (layer, ("forward", "reverse")[d], t, u), (L, bidir, tensor, q, read)
                     value = (ex["output"] if tensor == "output" else ex["h_n"])
                     for i in q["ix"]:
                         value = value[i]

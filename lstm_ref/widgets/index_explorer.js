@@ -5,7 +5,7 @@
 // node and compare it with identity checks on real torch tensors.
 
 const SVGNS = "http://www.w3.org/2000/svg";
-export const DIRECTIONS = ["forward", "backward"];
+export const DIRECTIONS = ["forward", "reverse"];
 
 function checkIndex(name, value, size) {
   if (!Number.isInteger(value) || value < 0 || value >= size) {
@@ -14,7 +14,7 @@ function checkIndex(name, value, size) {
 }
 
 // output[b, t, j]: the top layer's hidden state at time step t; columns
-// [0, H) are the forward direction and [H, 2H) the backward one.
+// [0, H) are the forward direction and [H, 2H) the reverse one.
 export function locateOutput(cfg, b, t, j) {
   checkIndex("batch", b, cfg.B); checkIndex("time", t, cfg.T); checkIndex("feature", j, cfg.D * cfg.H);
   return { tensor: "output", index: [b, t, j], batch: b, layer: cfg.L - 1,
@@ -22,7 +22,7 @@ export function locateOutput(cfg, b, t, j) {
 }
 
 // h_n[row, b, j]: row = layer * D + direction, i.e. h_n.view(L, D, B, H)[layer, direction].
-// It is the state after the direction's last step: t = T-1 forward, t = 0 backward.
+// It is the state after the direction's last step: t = T-1 forward, t = 0 reverse.
 export function locateHn(cfg, row, b, j) {
   checkIndex("row", row, cfg.L * cfg.D); checkIndex("batch", b, cfg.B); checkIndex("unit", j, cfg.H);
   const layer = Math.floor(row / cfg.D), direction = row % cfg.D;
@@ -143,7 +143,7 @@ function render({ model, el: root }) {
     const match = tensor === "output" ? hnOfOutput(cfg, ...ix) : outputOfHn(cfg, ...ix);
     if (tensor === "h_n") {
       line2.append(`h_n.view(${cfg.L}, ${cfg.D}, B, H)[${loc.view.join(", ")}]; `);
-      line2.append(loc.direction === 1 ? "the backward direction ends at t = 0; " : `its last step is t = ${cfg.T - 1}; `);
+      line2.append(loc.direction === 1 ? "the reverse direction ends at t = 0; " : `its last step is t = ${cfg.T - 1}; `);
     }
     line2.append("equal cell: ");
     span(line2, "readout-match", match ? idx(tensor === "output" ? "h_n" : "output", match)
@@ -214,7 +214,7 @@ function render({ model, el: root }) {
       const layer = Math.floor(r / cfg.D), dir = r % cfg.D;
       svg("text", { x: hx0 - 6, y: hy0 + r * ch + 14, "text-anchor": "end", "font-size": "11",
                     fill: dc[DIRECTIONS[dir]], "font-weight": "600",
-                    text: `[${r}] layer ${layer}${cfg.D === 2 ? (dir ? " bwd" : " fwd") : ""}` }, pic);
+                    text: `[${r}] layer ${layer}${cfg.D === 2 ? (dir ? " rev" : " fwd") : ""}` }, pic);
       for (let b = 0; b < cfg.B; b++) {
         for (let j = 0; j < cfg.H; j++) {
           cell(hx0 + b * (cfg.H * cw + gapB) + j * cw, hy0 + r * ch, "h_n", [r, b, j], d.h_n[r][b][j],
@@ -226,8 +226,8 @@ function render({ model, el: root }) {
     svg("rect", { x: x0, y: ly - 10, width: 12, height: 12, fill: dc.forward }, pic);
     svg("text", { x: x0 + 16, y: ly, "font-size": "11", text: "forward" }, pic);
     if (cfg.D === 2) {
-      svg("rect", { x: x0 + 80, y: ly - 10, width: 12, height: 12, fill: dc.backward }, pic);
-      svg("text", { x: x0 + 96, y: ly, "font-size": "11", text: "backward" }, pic);
+      svg("rect", { x: x0 + 80, y: ly - 10, width: 12, height: 12, fill: dc.reverse }, pic);
+      svg("text", { x: x0 + 96, y: ly, "font-size": "11", text: "reverse" }, pic);
     }
     svg("text", { x: x0 + 170, y: ly, "font-size": "11", fill: "#555",
                   text: "h_n: darker = higher layer; dashed outline = the equal cell" }, pic);

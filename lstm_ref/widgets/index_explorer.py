@@ -20,7 +20,7 @@ from ._base import BookWidget
 __all__ = ["IndexExplorer", "DIRECTION_COLORS"]
 
 # Two hues of the book's palette that stay apart for every colour-vision deficiency.
-DIRECTION_COLORS = {"forward": GATE_COLORS["i"], "backward": GATE_COLORS["c"]}
+DIRECTION_COLORS = {"forward": GATE_COLORS["i"], "reverse": GATE_COLORS["c"]}
 
 
 def example_key(num_layers: int, bidirectional: bool) -> str:
