@@ -33,6 +33,32 @@ def shape_str(shape) -> str:
     return "[" + ", ".join(str(int(s)) for s in shape) + "]"
 
 
+def check_params(state_dict, expected, dtype, owner: str) -> dict:
+    """``load_state_dict``'s checks, as torch words them: every name and shape must match.
+
+    ``expected`` is ``{name: shape}``; returns fresh arrays of ``dtype`` in that order.
+    """
+    missing = [k for k in expected if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in expected]
+    if missing or unexpected:
+        msg = f"Error(s) in loading state_dict for {owner}:"
+        if missing:
+            msg += "\n\tMissing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + "."
+        if unexpected:
+            msg += ("\n\tUnexpected key(s) in state_dict: "
+                    + ", ".join(f'"{k}"' for k in unexpected) + ".")
+        raise ValueError(msg)
+    params = {}
+    for name, shape in expected.items():
+        value = as_array(state_dict[name], name)
+        if value.shape != tuple(shape):
+            raise ValueError(
+                f"size mismatch for {name}: copying a param with shape {shape_str(value.shape)} "
+                f"from checkpoint, the shape in current model is {shape_str(shape)}.")
+        params[name] = value.astype(dtype, copy=True)
+    return params
+
+
 def check_int(value, name: str, minimum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} should be of type int, got: {type(value).__name__}")

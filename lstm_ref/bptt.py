@@ -128,7 +128,7 @@ def lstm_backward(model, grad_output, grad_h_n=None, grad_c_n=None):
     if cache is None:
         raise ValueError("backward needs the cache of a forward pass: call model(input) before "
                          "model.backward(grad_output)")
-    batched, T, B = cache["batched"], cache["T"], cache["B"]
+    batched, B = cache["batched"], cache["B"]
     D, L, H, P = model.num_directions, model.num_layers, model.hidden_size, model.h_out
     dtype = cache["h0"].dtype
     state_h = (D * L, B, P) if batched else (D * L, P)

@@ -5,8 +5,8 @@ import warnings
 
 import numpy as np
 
-from ._checks import (as_array, check_constructor, check_forward_input, check_hidden,
-                      check_lengths, shape_str)
+from ._checks import (check_constructor, check_forward_input, check_hidden, check_lengths,
+                      check_params)
 from .layer import layer_forward
 from .shapes import shapes
 
@@ -99,25 +99,7 @@ class LSTM:
 
     def load_state_dict(self, state_dict) -> "LSTM":
         """Load parameters from torch tensors or arrays; every name and shape must match."""
-        expected = self.param_shapes()
-        missing = [k for k in expected if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in expected]
-        if missing or unexpected:
-            msg = "Error(s) in loading state_dict for LSTM:"
-            if missing:
-                msg += "\n\tMissing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + "."
-            if unexpected:
-                msg += "\n\tUnexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + "."
-            raise ValueError(msg)
-        new = {}
-        for name, shape in expected.items():
-            value = as_array(state_dict[name], name)
-            if value.shape != shape:
-                raise ValueError(
-                    f"size mismatch for {name}: copying a param with shape {shape_str(value.shape)} "
-                    f"from checkpoint, the shape in current model is {shape_str(shape)}.")
-            new[name] = value.astype(self.dtype, copy=True)
-        self._params = new
+        self._params = check_params(state_dict, self.param_shapes(), self.dtype, "LSTM")
         return self
 
     @classmethod

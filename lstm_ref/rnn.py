@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import (as_array, check_constructor, check_dtype, check_forward_input,
-                      shape_str)
+                      check_params, shape_str)
 
 __all__ = ["rnn_step_forward", "rnn_step_backward", "RNN"]
 
@@ -83,19 +83,7 @@ class RNN:
 
     def load_state_dict(self, state_dict) -> "RNN":
         """Load parameters (torch tensors or arrays); names and shapes must match exactly."""
-        expected = self.param_shapes()
-        if set(state_dict) != set(expected):
-            raise ValueError(f"Error(s) in loading state_dict for RNN: expected keys "
-                             f"{sorted(expected)}, got {sorted(state_dict)}")
-        new = {}
-        for name, shape in expected.items():
-            value = as_array(state_dict[name], name)
-            if value.shape != shape:
-                raise ValueError(f"size mismatch for {name}: copying a param with shape "
-                                 f"{shape_str(value.shape)} from checkpoint, the shape in "
-                                 f"current model is {shape_str(shape)}.")
-            new[name] = value.astype(self.dtype, copy=True)
-        self._params = new
+        self._params = check_params(state_dict, self.param_shapes(), self.dtype, "RNN")
         return self
 
     @classmethod

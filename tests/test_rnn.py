@@ -82,3 +82,16 @@ def test_rnn_errors():
     model(np.zeros((4, 1, 2)))
     with pytest.raises(ValueError, match=r"grad_output has a shape of \[4, 1, 2\]"):
         model.backward(np.zeros((4, 1, 2)))
+
+
+def test_rnn_load_state_dict_rejects_bad_keys_and_shapes_like_torch():
+    module = torch.nn.RNN(3, 4).double()
+    sd = {k: v.numpy() for k, v in module.state_dict().items()}
+    model = RNN.from_torch(module)
+    with pytest.raises(ValueError, match='Missing key\\(s\\) in state_dict: "bias_hh_l0"'):
+        model.load_state_dict({k: v for k, v in sd.items() if k != "bias_hh_l0"})
+    bad = sd | {"weight_ih_l0": np.zeros((4, 2))}
+    with pytest.raises(ValueError, match=r"size mismatch for weight_ih_l0: copying a param with shape \[4, 2\]"):
+        model.load_state_dict(bad)
+    with pytest.raises(RuntimeError, match="size mismatch for weight_ih_l0"):
+        module.load_state_dict({k: torch.from_numpy(v) for k, v in bad.items()})
