@@ -8,7 +8,7 @@ from strategies import lstm_configs
 
 import lstm_ref
 from lstm_ref.bptt import step_backward
-from lstm_ref.cell import input_projection, step_forward
+from lstm_ref.cell import step_forward
 
 TOL64 = 1e-9
 

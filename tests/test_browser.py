@@ -24,12 +24,10 @@ import html
 import http.server
 import inspect
 import json
-import os
 import pathlib
 import re
 import threading
 import urllib.parse
-import warnings
 
 import numpy as np
 import pytest
