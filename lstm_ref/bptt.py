@@ -67,43 +67,42 @@ def layer_backward(doutput, dh_n, dc_n, cache, weight_ih, weight_hh, weight_hr=N
 
     ``doutput`` ``(T, B, H_out)`` is the gradient of this direction's output,
     ``dh_n``/``dc_n`` those of its final state, ``cache = (x, steps, mask)``.
-    The loop visits the steps in the opposite order of the forward loop. Where
-    ``mask`` is False the forward froze the state (``h_t = h_{t-1}``) and output a
-    zero, so there the gradient passes straight through to ``t-1``.
+    The loop visits the steps in the opposite order of the forward loop.
+
+    With a ``mask``, only the sequences that took step t are stepped back through
+    it. The others kept their state (``h_t = h_{t-1}``, ``c_t = c_{t-1}``), so their
+    gradient passes straight through to ``t-1``, and their padded outputs and
+    inputs are never read: padding gets a zero gradient and, whatever it holds,
+    changes no gradient (as with torch's packed sequences).
 
     ``grads`` maps ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` (both
     biases get :math:`\sum_t dz_t`) and, with a projection, ``weight_hr`` to arrays.
+    The sums run over the real steps only: the rows ``(t, b)`` with ``t < length_b``.
     """
     x, steps, mask = cache
     T, B, I = x.shape
-    P = dh_n.shape[-1]
-    dxw = np.empty((T, B, weight_hh.shape[0]), dtype=x.dtype)
-    dh_seen = np.empty((T, B, P), dtype=x.dtype) if weight_hr is not None else None
-    dh, dc = dh_n, dc_n
+    valid = np.ones((T, B), dtype=bool) if mask is None else mask[..., 0]
+    dz, dh_seen = [None] * T, [None] * T  # per step: rows of the sequences that ran
+    dh, dc = dh_n.copy(), dc_n.copy()
     for t in (range(T) if reverse else range(T - 1, -1, -1)):
-        if mask is None:
-            dh_t, dc_t = dh + doutput[t], dc
-        else:  # the output there was a constant zero: its gradient goes nowhere
-            keep = mask[t]
-            dh_t, dc_t = (dh + doutput[t]) * keep, dc * keep
-        if dh_seen is not None:
-            dh_seen[t] = dh_t
-        dxw[t], dh_prev, dc_prev = step_backward(dh_t, dc_t, steps[t],
-                                                 weight_hh, weight_hr)
-        if mask is not None:  # frozen steps: h_t = h_{t-1}, c_t = c_{t-1}
-            dh_prev += dh * ~keep
-            dc_prev += dc * ~keep
-        dh, dc = dh_prev, dc_prev
+        run = slice(None) if mask is None else np.flatnonzero(valid[t])
+        dh_seen[t] = dh[run] + doutput[t, run]
+        dz[t], dh[run], dc[run] = step_backward(dh_seen[t], dc[run], steps[t],
+                                                weight_hh, weight_hr)
 
-    dz = dxw.reshape(T * B, -1)
-    h_prev = np.stack([s[0] for s in steps]).reshape(T * B, -1)
+    # Each weight gradient is one product over all real steps, stacked in (t, b) order,
+    # the order in which x[valid] lists their inputs.
+    dz = np.concatenate(dz)
+    x_run = x[valid]
+    h_prev = np.concatenate([s[0] for s in steps])
     db = dz.sum(axis=0)
-    grads = {"weight_ih": dz.T @ x.reshape(T * B, I), "weight_hh": dz.T @ h_prev,
+    grads = {"weight_ih": dz.T @ x_run, "weight_hh": dz.T @ h_prev,
              "bias_ih": db, "bias_hh": db.copy()}
     if weight_hr is not None:
-        m = np.stack([s[4] for s in steps]).reshape(T * B, -1)
-        grads["weight_hr"] = dh_seen.reshape(T * B, P).T @ m
-    dx = (dz @ weight_ih).reshape(T, B, I)
+        m = np.concatenate([s[4] for s in steps])
+        grads["weight_hr"] = np.concatenate(dh_seen).T @ m
+    dx = np.zeros_like(x)
+    dx[valid] = dz @ weight_ih
     return dx, (dh, dc), grads
 
 

@@ -63,8 +63,25 @@ def test_backward_matches_torch_autograd(cfg, T, B, unbatched, with_h, with_c, s
     assert_grads_close(got, want, TOL64)
 
 
-@given(cfg=configs(), T=st.integers(1, 6), data=st.data(), seed=st.integers(0, 2**16))
-def test_backward_with_lengths_matches_packed_sequence(cfg, T, data, seed):
+PADDING_FILLS = [np.nan, np.inf, -np.inf, 1e30, -1e30]
+
+
+def with_padding(a, pad, fill):
+    """A copy of ``a`` with ``fill`` at the padding positions ``pad``."""
+    a = np.array(a, copy=True)
+    a[pad] = fill
+    return a
+
+
+@given(cfg=configs(), T=st.integers(1, 6), data=st.data(), seed=st.integers(0, 2**16),
+       fill=st.sampled_from(PADDING_FILLS))
+def test_backward_with_lengths_matches_packed_sequence(cfg, T, data, seed, fill):
+    """Gradients with ``lengths`` equal torch's packed path, whatever the padding holds.
+
+    torch never sees the padding (it is packed away); lstm_ref gets the padded batch with
+    ``fill`` (NaN, inf, 1e30, ...) in the padding of ``input`` and of ``grad_output``,
+    and must give the same output and gradients as with clean padding, bit for bit.
+    """
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
     torch.manual_seed(seed)
@@ -87,13 +104,55 @@ def test_backward_with_lengths_matches_packed_sequence(cfg, T, data, seed):
     want = {k: p.grad.numpy() for k, p in module.named_parameters()}
     want.update(input=x.grad.numpy(), h_0=h0.grad.numpy(), c_0=c0.grad.numpy())
 
-    model(x.detach().numpy(), (h0.detach().numpy(), c0.detach().numpy()), lengths=lengths)
-    got = model.backward(go.numpy(), gh.numpy(), gc.numpy())
-    assert_grads_close(got, want, TOL64)
+    pad = np.arange(T)[:, None] >= np.array(lengths)[None, :]  # (T, B)
+    pad = pad.T if bf else pad
+    hx = (h0.detach().numpy(), c0.detach().numpy())
+    runs = {}
+    for name, xs, gos in [("clean", x.detach().numpy(), go.numpy()),
+                          ("dirty", with_padding(x.detach().numpy(), pad, fill),
+                           with_padding(go.numpy(), pad, fill))]:
+        with np.errstate(all="raise"):  # no arithmetic on the padding: not even a warning
+            output, (h_n, c_n) = model(xs, hx, lengths=lengths)
+            runs[name] = (output, h_n, c_n, model.backward(gos, gh.numpy(), gc.numpy()))
+    clean, dirty = runs["clean"], runs["dirty"]
+    assert np.abs(clean[0] - out.detach().numpy()).max() <= TOL64
+    assert_grads_close(clean[3], want, TOL64)
+    for a, b in zip(clean[:3], dirty[:3]):
+        assert np.array_equal(a, b)
+    assert list(dirty[3]) == list(clean[3])
+    for k in clean[3]:
+        assert np.array_equal(dirty[3][k], clean[3][k]), k
     # Padding gets no gradient: it never influenced anything.
-    pad = np.arange(T)[:, None] >= np.array(lengths)[None, :]
-    dx = got["input"].transpose(1, 0, 2) if bf else got["input"]
+    dx = dirty[3]["input"]
     assert np.all(dx[pad] == 0)
+
+
+@given(fill=st.sampled_from(PADDING_FILLS), seed=st.integers(0, 2**16))
+def test_dirty_padding_with_dropout_changes_no_gradient(fill, seed):
+    """In training mode with dropout (which torch cannot replay), dirty padding changes nothing.
+
+    Two models with the same dropout seed draw the same masks; one gets clean padding, the
+    other ``fill``: outputs, states and every gradient are identical, bit for bit.
+    """
+    cfg = dict(input_size=3, hidden_size=4, num_layers=3, dropout=0.4, bidirectional=True,
+               proj_size=2, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    T, B, lengths = 5, 3, [5, 2, 3]
+    x = rng.standard_normal((T, B, 3))
+    go = rng.standard_normal((T, B, 4))
+    pad = np.arange(T)[:, None] >= np.array(lengths)[None, :]
+    results = []
+    for xs, gos in [(x, go), (with_padding(x, pad, fill), with_padding(go, pad, fill))]:
+        model = lstm_ref.LSTM(**cfg, seed=seed).train()
+        with np.errstate(all="raise"):
+            output, _ = model(xs, lengths=lengths)
+            results.append((output, model.backward(gos)))
+    assert any(layer[1] is not None and (layer[1] == 0).any()
+               for layer in model._cache["layers"])  # dropout really dropped something
+    (out_a, g_a), (out_b, g_b) = results
+    assert np.array_equal(out_a, out_b)
+    for k in g_a:
+        assert np.all(np.isfinite(g_a[k])) and np.array_equal(g_a[k], g_b[k]), k
 
 
 def test_backward_float32_matches_torch():

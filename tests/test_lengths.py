@@ -64,11 +64,8 @@ def pad_mask(lengths, T, batch_first):
     return m.T if batch_first else m
 
 
-# NaN or inf padding makes NumPy warn inside the input projection (all time steps
-# are projected before the masked loop); the result is still exact, as asserted.
-@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 @given(cfg=configs(), data=st.data(), seed=st.integers(0, 2**16),
-       fill=st.sampled_from([np.nan, np.inf, 1e6, -3.0]))
+       fill=st.sampled_from([np.nan, np.inf, -np.inf, 1e30, -3.0]))
 def test_padding_values_never_leak(cfg, data, seed, fill):
     """Whatever sits in the padding, the result equals torch's packed result with clean padding."""
     module, model = make_pair(cfg, seed=seed)
@@ -77,7 +74,8 @@ def test_padding_values_never_leak(cfg, data, seed, fill):
     want = torch_packed(module, x, lengths)
     dirty = x.numpy().copy()
     dirty[pad_mask(lengths, T, cfg["batch_first"])] = fill
-    out, (h, c) = model(dirty, lengths=lengths)
+    with np.errstate(all="raise"):  # padded inputs are never read: not even a warning
+        out, (h, c) = model(dirty, lengths=lengths)
     assert np.all(np.isfinite(out)) and np.all(np.isfinite(h)) and np.all(np.isfinite(c))
     for got, ref in zip((out, h, c), want):
         assert np.abs(got - ref).max() <= TOL[torch.float64]
