@@ -38,6 +38,7 @@ outputs: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_forward.py
 	$(PY) benchmarks/bench_backward.py
+	$(PY) benchmarks/bench_projection.py
 
 clean:
 	rm -rf _build test-artifacts
