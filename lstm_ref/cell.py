@@ -126,8 +126,7 @@ def lstm_gates(x, h, weight_ih, weight_hh, bias_ih=None, bias_hh=None) -> Gates:
     """The four gate activations :math:`(i_t, f_t, g_t, o_t)` of one step.
 
     Same arguments as :func:`lstm_cell` but only ``h`` (not ``c``) is needed:
-    the gates depend on :math:`x_t` and :math:`h_{t-1}` alone. This is the
-    documented way to look inside a step; the widgets and chapters use it.
+    the gates depend on :math:`x_t` and :math:`h_{t-1}` alone.
     """
     x, (h, _), weight_ih, weight_hh, bias_ih, bias_hh, _ = check_cell_args(
         x, (h, None), weight_ih, weight_hh, bias_ih, bias_hh, None)
