@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb
 
 from .style import GATE_COLORS
 
-__all__ = ["MODEL_COLORS", "plot_distance", "plot_connectivity", "plot_learning_curves"]
+__all__ = ["MODEL_COLORS", "DISTANCE_YLABEL", "plot_distance", "plot_connectivity", "plot_learning_curves"]
 
 #: One colour per model, from the book's palette.
 MODEL_COLORS = {"LSTM": GATE_COLORS["c"], "RNN": GATE_COLORS["x"]}
@@ -41,17 +41,21 @@ def _styles(labels):
     return out
 
 
-def plot_distance(curves, ax=None, title=None):
+DISTANCE_YLABEL = r"$\|\partial h_{T-1} / \partial x_{T-1-k}\|_F$"
+
+
+def plot_distance(curves, ax=None, title=None, ylabel=DISTANCE_YLABEL):
     """``curves``: ``{label: norms}`` where ``norms[k]`` is the gradient norm at distance k; log y-axis.
 
-    A label starting with "LSTM" or "RNN" takes that model's colour (lighter and dashed
-    for each further curve of the same model); others cycle.
+    Steps are numbered from 0, so the last output is step T - 1 and distance k means
+    input step T - 1 - k. A label starting with "LSTM" or "RNN" takes that model's
+    colour (lighter and dashed for each further curve of the same model); others cycle.
     """
     ax = _ax(ax)
     for (label, norms), (color, ls) in zip(curves.items(), _styles(curves)):
         ax.semilogy(np.arange(len(norms)), norms, label=label, color=color, ls=ls, lw=2)
-    ax.set_xlabel("distance k = T - t (steps between input and output)")
-    ax.set_ylabel(r"$\|\partial h_T / \partial x_{T-k}\|_F$")
+    ax.set_xlabel("distance k (steps between input and output)")
+    ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(frameon=False)
     if title:
@@ -82,12 +86,17 @@ def plot_connectivity(matrix, ax=None, title=None, vmin=-12, vmax=None, colorbar
 
 
 def plot_learning_curves(histories, baseline=None, ax=None):
-    """``histories``: ``{label: {"step": [...], "test_mse": [...]}}``; optional dashed baseline."""
+    """``histories``: ``{label: {"step": [...], "test_mse": [...]}}``.
+
+    ``baseline``: a number (drawn as "predict the mean (baseline)") or ``{label: value}``
+    for several horizontal reference lines."""
     ax = _ax(ax)
     for (label, h), (color, ls) in zip(histories.items(), _styles(histories)):
         ax.semilogy(h["step"], h["test_mse"], label=label, color=color, ls=ls, lw=2, marker="o", ms=3)
     if baseline is not None:
-        ax.axhline(baseline, color="black", ls="--", lw=1, label="predict the mean (baseline)")
+        refs = baseline if isinstance(baseline, dict) else {"predict the mean (baseline)": baseline}
+        for (label, value), ls in zip(refs.items(), ["--", ":", "-."] * len(refs)):
+            ax.axhline(value, color="black", ls=ls, lw=1, label=label)
     ax.set_xlabel("training step")
     ax.set_ylabel("test MSE")
     ax.grid(True, alpha=0.3)

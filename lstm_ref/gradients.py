@@ -2,6 +2,9 @@ r"""How far back does a gradient reach? Jacobian norms of LSTMs and RNNs, from l
 
 Every function here takes a one-layer, one-direction, time-major (``batch_first=False``)
 :class:`lstm_ref.LSTM` or :class:`lstm_ref.RNN` and calls its ``backward`` once.
+Steps are numbered from 0: ``x`` of shape ``(T, ...)`` holds :math:`x_0, \dots, x_{T-1}`,
+:math:`h_t` and :math:`c_t` are the states after step t, and the initial state
+(torch's ``h_0`` and ``c_0`` arguments) is :math:`(h_{-1}, c_{-1})`.
 A whole Jacobian costs one backward pass thanks to a batching trick: the
 sequence is repeated ``H_out`` times along the batch axis and copy ``j`` receives
 the gradient :math:`e_j` at its output, so its input gradient is row ``j`` of
@@ -11,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["input_gradient_norms", "connectivity", "cell_jacobian", "forget_gates",
-           "set_forget_bias", "gradient_lab_grid"]
+__all__ = ["input_gradient_norms", "connectivity", "state_jacobian", "cell_jacobian",
+           "forget_gates", "set_forget_bias", "gradient_lab_grid"]
 
 
 def _h_out(model):
@@ -63,21 +66,56 @@ def connectivity(model, x):
     return np.sqrt((dx ** 2).sum(axis=(2, 3))).T
 
 
-def cell_jacobian(model, x):
-    r""":math:`\partial c_T / \partial c_0` ``(H, H)`` of an LSTM on one sequence ``x`` ``(T, I)``, by backward.
+def state_jacobian(model, x, hx=None):
+    r"""The Jacobian of the last state with respect to the initial state, on one sequence, by backward.
 
-    Row j is the gradient reaching ``c_0`` when ``c_T`` receives :math:`e_j`.
+    ``x`` is ``(T, I)``: steps :math:`x_0, \dots, x_{T-1}`. ``hx`` is the initial state,
+    as the model takes it for one sequence: ``(h, c)`` with ``h`` ``(H_out,)`` and ``c``
+    ``(H,)`` for an LSTM, ``h`` ``(H,)`` for an RNN; zeros if omitted.
+
+    * LSTM: the state is the pair :math:`s_t = (h_t, c_t)`, and the result is
+      :math:`\partial s_{T-1} / \partial s_{-1}`, a ``(H_out + H, H_out + H)`` matrix
+      with blocks ``[[dh/dh, dh/dc], [dc/dh, dc/dc]]``.
+    * RNN: :math:`\partial h_{T-1} / \partial h_{-1}`, ``(H, H)``.
+
+    With ``T = 1`` this is the step Jacobian :math:`\partial s_t / \partial s_{t-1}`
+    at that state. Row ``j`` is the gradient reaching the initial state when
+    component ``j`` of the last state receives :math:`e_j` (one copy per row).
     """
     _check_model(model)
     x = np.asarray(x)
-    H = model.hidden_size
-    out, (h, c) = model(np.repeat(x[:, None], H, axis=1))
-    grad_c = np.eye(H, dtype=c.dtype)[None]             # (1, H copies, H)
-    return model.backward(np.zeros_like(out), grad_c_n=grad_c)["c_0"][0]
+    P = _h_out(model)
+    lstm = hasattr(model, "proj_size")
+    S = P + model.hidden_size if lstm else P
+    xb = np.repeat(x[:, None], S, axis=1)
+    dtype = model.state_dict()["weight_hh_l0"].dtype
+    if lstm:
+        h0, c0 = ((np.zeros(P, dtype), np.zeros(model.hidden_size, dtype)) if hx is None else hx)
+        h0 = np.repeat(np.asarray(h0, dtype)[None, None], S, axis=1)
+        c0 = np.repeat(np.asarray(c0, dtype)[None, None], S, axis=1)
+        out, _ = model(xb, (h0, c0))
+        eye = np.eye(S, dtype=dtype)[None]
+        g = model.backward(np.zeros_like(out), grad_h_n=eye[..., :P], grad_c_n=eye[..., P:])
+        return np.concatenate([g["h_0"][0], g["c_0"][0]], axis=1)
+    h0 = np.zeros(P, dtype) if hx is None else np.asarray(hx, dtype)
+    out, _ = model(xb, np.repeat(h0[None, None], S, axis=1))
+    g = model.backward(np.zeros_like(out), grad_h_n=np.eye(S, dtype=dtype)[None])
+    return g["h_0"][0]
+
+
+def cell_jacobian(model, x, hx=None):
+    r""":math:`\partial c_{T-1} / \partial c_{-1}` ``(H, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
+
+    The c-to-c block of :func:`state_jacobian`: the total derivative, through every
+    path (the cell path and the paths through :math:`h` and the gates), not only the
+    cell path :math:`\prod_t \operatorname{diag}(f_t)`.
+    """
+    P = _h_out(model)
+    return state_jacobian(model, x, hx)[P:, P:]
 
 
 def forget_gates(model, x):
-    r"""The forget gates :math:`f_1, \dots, f_T` ``(T, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
+    r"""The forget gates :math:`f_0, \dots, f_{T-1}` ``(T, H)`` of an LSTM on one sequence ``x`` ``(T, I)``.
 
     Recomputed with :func:`lstm_ref.lstm_gates` from :math:`x_t` and :math:`h_{t-1}`
     (read off ``output``), independently of the backward pass.
@@ -113,9 +151,9 @@ def set_forget_bias(model, value):
 def gradient_lab_grid(gaps=(5, 10, 20, 40, 80), forget_biases=(-2, -1, 0, 1, 2, 3, 4),
                       rnn_scales=(0.5, 1.0, 2.0, 3.0, 4.0), hidden_size=32, input_size=4,
                       n_seq=3, seed=0):
-    r"""The data of the vanishing-gradient lab: :math:`\log_{10} \lVert \partial h_T / \partial x_{T-k} \rVert_F`.
+    r"""The data of the vanishing-gradient lab: :math:`\log_{10} \lVert \partial h_{T-1} / \partial x_{T-1-k} \rVert_F`.
 
-    For every gap (sequence length ``T = gap + 1``), distance k = 0..gap:
+    For every gap (sequence length ``T = gap + 1``, steps 0..T-1), distance k = 0..gap:
 
     * ``lstm[g][b]``: an LSTM initialised as torch does, with forget bias ``forget_biases[b]``;
     * ``rnn[g][s]``: a tanh RNN initialised as torch does, with ``weight_hh`` times ``rnn_scales[s]``.

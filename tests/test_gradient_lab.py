@@ -7,7 +7,7 @@ import torch
 
 import lstm_ref
 from lstm_ref.gradients import (cell_jacobian, connectivity, forget_gates, gradient_lab_grid,
-                                input_gradient_norms, set_forget_bias)
+                                input_gradient_norms, set_forget_bias, state_jacobian)
 from lstm_ref.widgets.gradient_lab import GradientLab
 from node_esm import run_esm
 
@@ -48,6 +48,49 @@ def test_cell_jacobian_and_forget_gates_match_torch():
         pre = x @ module.weight_ih_l0.T + module.bias_ih_l0 + h_prev @ module.weight_hh_l0.T + module.bias_hh_l0
     np.testing.assert_allclose(forget_gates(model, x.numpy()), torch.sigmoid(pre[:, 4:8]).numpy(),
                                rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "lstm_proj", "rnn"])
+def test_state_jacobian_is_the_joint_state_jacobian_of_torch_autograd(kind):
+    """d(h_{T-1}, c_{T-1}) / d(h_{-1}, c_{-1}) for an LSTM (d h / d h for an RNN), from a nonzero state."""
+    torch.manual_seed(3)
+    module = {"lstm": lambda: torch.nn.LSTM(3, 4), "rnn": lambda: torch.nn.RNN(3, 4),
+              "lstm_proj": lambda: torch.nn.LSTM(3, 4, proj_size=2)}[kind]().double()
+    model = (lstm_ref.RNN if kind == "rnn" else lstm_ref.LSTM).from_torch(module)
+    x = torch.randn(6, 3, dtype=torch.float64)
+    P = 2 if kind == "lstm_proj" else 4
+    if kind == "rnn":
+        s0 = torch.randn(4, dtype=torch.float64)
+        want = torch.autograd.functional.jacobian(lambda h: module(x, h[None])[1][0], s0).numpy()
+        got = state_jacobian(model, x.numpy(), s0.numpy())
+    else:
+        s0 = torch.randn(P + 4, dtype=torch.float64)
+
+        def last(s):
+            _, (h, c) = module(x, (s[None, :P], s[None, P:]))
+            return torch.cat([h[0], c[0]])
+
+        want = torch.autograd.functional.jacobian(last, s0).numpy()
+        got = state_jacobian(model, x.numpy(), (s0[:P].numpy(), s0[P:].numpy()))
+        np.testing.assert_array_equal(cell_jacobian(model, x.numpy(), (s0[:P].numpy(), s0[P:].numpy())),
+                                      got[P:, P:])
+    assert got.shape == want.shape == ((P + 4, P + 4) if kind != "rnn" else (4, 4))
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13)
+
+
+def test_step_jacobians_chain_to_the_sequence_jacobian_and_cc_blocks_are_forget_gates():
+    model = lstm_ref.LSTM(3, 4, dtype=np.float64, seed=5)
+    x = np.random.default_rng(5).standard_normal((7, 3))
+    out, _ = model(x)
+    h_prev = np.vstack([np.zeros((1, 4)), out[:-1]])
+    c_prev = [np.zeros(4)] + [model(x[:t + 1])[1][1][0] for t in range(6)]
+    f = forget_gates(model, x)
+    product = np.eye(8)
+    for t in range(7):
+        step = state_jacobian(model, x[t:t + 1], (h_prev[t], c_prev[t]))
+        np.testing.assert_allclose(step[4:, 4:], np.diag(f[t]), rtol=0, atol=1e-15)
+        product = step @ product
+    np.testing.assert_allclose(product, state_jacobian(model, x), rtol=0, atol=1e-14)
 
 
 def test_set_forget_bias_sets_only_the_forget_rows():

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 
-from lstm_ref.gradient_plots import (MODEL_COLORS, plot_connectivity, plot_distance,  # noqa: E402
-                                     plot_learning_curves)
+from lstm_ref.gradient_plots import (DISTANCE_YLABEL, MODEL_COLORS, plot_connectivity,  # noqa: E402
+                                     plot_distance, plot_learning_curves)
 from lstm_ref.style import GATE_COLORS  # noqa: E402
 
 
@@ -41,6 +41,20 @@ def test_learning_curves_with_baseline():
     assert labels == ["RNN", "LSTM", "predict the mean (baseline)"]
     assert ax.get_lines()[2].get_ydata()[0] == 1 / 6
     plt.close(ax.figure)
+
+
+def test_learning_curves_with_several_reference_lines_and_distance_labels():
+    h = {"step": [0, 100], "test_mse": [1.0, 0.1]}
+    ax = plot_learning_curves({"LSTM": h}, baseline={"mean": 1 / 6, "half": 1 / 12})
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == ["LSTM", "mean", "half"]
+    assert lines[2].get_ydata()[0] == 1 / 12 and lines[1].get_linestyle() != lines[2].get_linestyle()
+    plt.close(ax.figure)
+    ax = plot_distance({"RNN": 0.5 ** np.arange(3)})
+    assert ax.get_ylabel() == DISTANCE_YLABEL and "T-1-k" in DISTANCE_YLABEL
+    ax2 = plot_distance({"RNN": 0.5 ** np.arange(3)}, ylabel="other")
+    assert ax2.get_ylabel() == "other"
+    plt.close("all")
 
 
 def test_connectivity_heatmap_can_leave_the_colour_bar_to_the_caller():

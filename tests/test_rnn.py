@@ -95,3 +95,21 @@ def test_rnn_load_state_dict_rejects_bad_keys_and_shapes_like_torch():
         model.load_state_dict(bad)
     with pytest.raises(RuntimeError, match="size mismatch for weight_ih_l0"):
         module.load_state_dict({k: torch.from_numpy(v) for k, v in bad.items()})
+
+
+def test_adding_problem_baselines_and_initial_state():
+    """The two reference scores of the adding problem, and the initial weights train_adding keeps."""
+    from lstm_ref.adding import (BASELINE_MSE, HALF_MEMORY_MSE, SequenceRegressor, adding_batch,
+                                 train_adding)
+
+    x, y = adding_batch(200_000, 20, torch.Generator().manual_seed(0))
+    markers = x[..., 1]
+    assert (markers[:, :10].sum(1) == 1).all() and (markers[:, 10:].sum(1) == 1).all()
+    v_b = (x[:, 10:, 0] * markers[:, 10:]).sum(1)
+    assert abs(((y[:, 0] - 1) ** 2).mean().item() - BASELINE_MSE) < 0.002
+    assert abs(((y[:, 0] - 0.5 - v_b) ** 2).mean().item() - HALF_MEMORY_MSE) < 0.001
+    model, history = train_adding("lstm", seq_len=6, hidden_size=3, steps=2, seed=4, eval_every=1)
+    torch.manual_seed(4)
+    fresh = SequenceRegressor("lstm", hidden_size=3).state_dict()
+    assert all(torch.equal(history["initial_state"][k], fresh[k]) for k in fresh)
+    assert not torch.equal(model.state_dict()["rnn.weight_hh_l0"], fresh["rnn.weight_hh_l0"])

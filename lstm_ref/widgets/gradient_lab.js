@@ -1,5 +1,5 @@
-// The vanishing-gradient lab: log10 ||dh_T / dx_{T-k}|| against the distance k,
-// for a tanh RNN and an LSTM at initialisation.
+// The vanishing-gradient lab: log10 ||dh_{T-1} / dx_{T-1-k}|| against the distance k,
+// for a tanh RNN and an LSTM at initialisation (steps numbered 0 .. T-1, T = gap + 1).
 //
 // Python (gradient_lab.py) precomputes every curve; this file only selects and
 // draws them, so the widget works on a static page. `select` and `readouts` are
@@ -97,11 +97,11 @@ function render({ model, el: root }) {
     controls.replaceChildren();
     out.replaceChildren();
     const d = data(model);
-    addSlider("gap_index", "gap length T − t", "gap-slider", d.gaps, (v) => `${v} steps`);
+    addSlider("gap_index", "gap (steps back)", "gap-slider", d.gaps, (v) => `${v} steps`);
     addSlider("bias_index", "LSTM forget-gate bias", "bias-slider", d.forget_biases, (v) => `${v}`);
     addSlider("scale_index", "RNN weight_hh scale", "scale-slider", d.rnn_scales, (v) => `× ${v}`);
     const colors = model.get("colors");
-    const norm = "‖∂h<sub>T</sub> / ∂x<sub>T−gap</sub>‖";
+    const norm = "‖∂h<sub>T−1</sub> / ∂x<sub>T−1−gap</sub>‖";
     lstmOut = readout("lstm-readout", colors.c, `LSTM ${norm} = `);
     rnnOut = readout("rnn-readout", colors.x, `RNN ${norm} = `);
     ratioOut = readout("ratio-readout", null, "LSTM / RNN = ");
@@ -133,7 +133,7 @@ function render({ model, el: root }) {
                     `${k}`));
     }
     svg.append(el("text", { x: (M.l + W - M.r) / 2, y: Hh - 6, "text-anchor": "middle", "font-size": 12 },
-                  "distance k = T − t (steps back from the output)"),
+                  "distance k (steps back from the last output)"),
                el("line", { x1: M.l, x2: M.l, y1: M.t, y2: Hh - M.b, stroke: "#999" }),
                el("line", { x1: M.l, x2: W - M.r, y1: Hh - M.b, y2: Hh - M.b, stroke: "#999" }));
     const path = (curve, color, testid) => el("path", {

@@ -19,7 +19,7 @@ __all__ = ["GradientLab"]
 class GradientLab(BookWidget):
     r"""Sliders for the gap, the LSTM's forget-gate bias and the RNN's weight scale.
 
-    ``lstm[g][b][k]`` and ``rnn[g][s][k]`` are :math:`\log_{10}\lVert\partial h_T/\partial x_{T-k}\rVert_F`
+    ``lstm[g][b][k]`` and ``rnn[g][s][k]`` are :math:`\log_{10}\lVert\partial h_{T-1}/\partial x_{T-1-k}\rVert_F`
     for gap ``gaps[g]``, bias ``forget_biases[b]``, scale ``rnn_scales[s]`` and
     distance ``k = 0..gaps[g]``. Keyword arguments go to :func:`gradient_lab_grid`.
     """
