@@ -1,4 +1,4 @@
-"""Argument checks: bad input raises ``ValueError`` worded like torch's, never a NumPy crash."""
+"""Argument checks: bad input raises ``ValueError``, in torch's words where torch has the same check, never a NumPy crash."""
 from __future__ import annotations
 
 import numbers
