@@ -16,35 +16,21 @@ Forward only, float32, no grad, ``torch.set_num_threads`` as given (default 1).
 from __future__ import annotations
 
 import argparse
-import time
+import pathlib
+import sys
 import warnings
 
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from bench_forward import interleaved  # noqa: E402  (one timer for every benchmark)
 
 SIZES = [  # (I, H, P, T, B, num_layers, bidirectional)
     (40, 512, 128, 50, 16, 1, False),
     (40, 1024, 256, 50, 16, 1, False),
     (512, 512, 128, 50, 16, 2, True),
 ]
-
-
-def best_time(fn, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def interleaved(fns, repeats, rounds):
-    """Best time of each function, timed in alternating blocks of ``repeats`` calls."""
-    best = [float("inf")] * len(fns)
-    for _ in range(rounds):
-        for k, fn in enumerate(fns):
-            best[k] = min(best[k], best_time(fn, repeats))
-    return best
 
 
 def n_params(module):
