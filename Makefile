@@ -11,15 +11,24 @@ NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoi
 # seen to stall nbclient until the timeout fires.
 CELL_TIMEOUT ?= 300
 
-.PHONY: book test lab outputs bench clean
+.PHONY: book test lab outputs bench translations clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $(STAMP)
 
+# Both editions: English into _build/html/, Chinese into _build/html/zh_CN/.
 book: $(STAMP)
-	$(JB) build . --builder html
+	$(PY) tools/build_book.py
+
+# After an English change: extract the messages and update locales/*/LC_MESSAGES/*.po
+# (new messages arrive untranslated, changed ones fuzzy; tests/test_translations.py
+# fails until every one is translated).
+translations: $(STAMP)
+	$(PY) tools/build_book.py --gettext
+	$(VENV)/bin/sphinx-intl update --pot-dir _build/gettext --locale-dir locales --language zh_CN \
+	    --line-width 0 --no-obsolete
 
 # Unit tests, nbval over every notebook, the strict book build (-W -n --keep-going)
 # and the browser tests, in one pytest run.
