@@ -23,16 +23,16 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def strict_build():
-    """The strict build (-W -n --keep-going, --all), once per session: its log and HTML folder.
+    """The strict build (-W -n --keep-going, every page) of every edition, once per session.
 
-    Builds into _build/html, which tests/test_browser.py then serves. BOOK_BUILD_DIR puts the
-    build elsewhere (jupyter-book's --path-output), e.g. to test while someone else builds.
+    English into _build/html, Chinese into _build/html/zh_CN (tools/build_book.py), which
+    tests/test_browser.py then serves. BOOK_BUILD_DIR puts the build elsewhere, e.g. to test
+    while someone else builds.
     """
     out = pathlib.Path(os.environ.get("BOOK_BUILD_DIR", ROOT)).resolve()
-    # Start from an empty html folder: --all rebuilds every page but leaves stale files behind.
+    # Start from an empty html folder: a full rebuild still leaves stale files behind.
     shutil.rmtree(out / "_build" / "html", ignore_errors=True)
-    jb = pathlib.Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"), "--strict",
                            "--path-output", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)
     return types.SimpleNamespace(returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr,
