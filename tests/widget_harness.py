@@ -4,11 +4,33 @@ No notebook, no book build: the page holds the widget's synced state (from
 ``widget.get_state()``) in a minimal model with anywidget's ``get``/``set``/
 ``on``/``off``/``save_changes``, and ``save_changes`` throws as it can on a
 static page without a kernel. Tests then drive the DOM through ``data-testid``.
+
+``rendered(..., lang="zh-CN")`` sets ``<html lang>`` as the Chinese edition of the book does;
+``theme="dark"`` sets ``<html data-theme="dark">`` and a dark page (the colours of
+pydata-sphinx-theme's dark mode, with its rules that reach into a page's content: text and
+inline code colours, ``color-scheme: dark``); ``viewport={"width": 390, "height": 844}`` sizes
+the page (a phone).
 """
 import contextlib
+import html
 import json
+import pathlib
 
-_PAGE = """<!doctype html><html><body><div id="root"></div><script type="module">
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+# What pydata-sphinx-theme's dark mode does to a page's content (its variables' dark values).
+_DARK_CSS = """
+html[data-theme="dark"] { color-scheme: dark; background: #14181e; color: #ced6dd; }
+html[data-theme="dark"] body { background: #14181e; color: #ced6dd; }
+html[data-theme="dark"] code { color: #f3c7ee; }
+html[data-theme="dark"] a { color: #66c9e1; }
+"""
+
+_PAGE = """<!doctype html><html lang="%(lang)s"%(theme)s><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>widget</title><style>body { margin: 8px; font-family: sans-serif; } %(css)s</style></head>
+<body><main><div id="root"></div></main><script type="module">
 const state = %(state)s;
 const listeners = {};
 const model = {
@@ -19,6 +41,7 @@ const model = {
   save_changes: () => { throw new Error("no comm channel"); },
 };
 window.widgetState = state;
+window.widgetModel = model;
 const mod = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(%(esm)s));
 mod.default.render({ model, el: document.getElementById("root") });
 window.rendered = true;
@@ -26,15 +49,20 @@ window.rendered = true;
 
 
 @contextlib.contextmanager
-def rendered(browser, widget, tmp_path):
+def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
     """Yield a Playwright page showing ``widget``; fail on any console or page error.
 
-    ``browser`` is the session's Chromium (the ``browser`` fixture of conftest.py).
+    ``browser`` is the session's Chromium (the ``browser`` fixture of conftest.py); ``lang``
+    is the page's ``<html lang>`` ("en", "zh-CN"), ``theme`` None or "dark", ``viewport`` a
+    Playwright viewport dict.
     """
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
-    page_file = tmp_path / "widget.html"
-    page_file.write_text(_PAGE % {"state": json.dumps(state), "esm": json.dumps(widget._esm)})
-    context = browser.new_context()
+    page_file = tmp_path / f"widget-{lang}-{theme or 'light'}.html"
+    page_file.write_text(_PAGE % {
+        "state": json.dumps(state), "esm": json.dumps(widget._esm), "lang": html.escape(lang),
+        "theme": ' data-theme="dark"' if theme == "dark" else "",
+        "css": _DARK_CSS if theme == "dark" else ""}, encoding="utf-8")
+    context = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
         page = context.new_page()
         errors = []
@@ -53,3 +81,40 @@ def set_range(page, testid, value):
     page.get_by_test_id(testid).evaluate(
         "(e, v) => { e.value = String(v); e.dispatchEvent(new Event('input', { bubbles: true })); }",
         value)
+
+
+# Every piece of text a reader (or a screen reader) gets from the widget: text nodes outside
+# <style>, and the aria-label, title (attribute and SVG <title>) and aria-valuetext of every
+# element. Text inside an element marked data-code (torch code, torch's own messages,
+# equations) is kept apart: it is code, the same in every language.
+TEXTS_JS = """(root) => {
+  const out = { text: [], code: [] };
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const p = n.parentElement;
+    if (!p || p.closest('style') || !n.textContent.trim()) continue;
+    (p.closest('[data-code]') ? out.code : out.text).push(n.textContent.trim());
+  }
+  for (const e of root.querySelectorAll('*')) {
+    for (const a of ['aria-label', 'title', 'aria-valuetext']) {
+      if (e.hasAttribute(a) && e.getAttribute(a).trim()) out.text.push(e.getAttribute(a).trim());
+    }
+  }
+  return out;
+}"""
+
+
+def texts(page, selector="#root"):
+    """``{"text": [...], "code": [...]}``: the widget's visible and accessible texts (see TEXTS_JS)."""
+    return page.locator(selector).evaluate(TEXTS_JS)
+
+
+def run_axe(page, selector="#root"):
+    """axe-core on the widget: the list of violations (``id``, ``impact``, ``nodes``...)."""
+    if not AXE.exists():
+        import pytest
+        pytest.skip(f"axe-core is not installed at {AXE} (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "(sel) => axe.run(document.querySelector(sel), { resultTypes: ['violations'] })", selector)
+    return result["violations"]

@@ -57,16 +57,20 @@ function data(model) {
            rnn_scales: model.get("rnn_scales"), lstm: model.get("lstm"), rnn: model.get("rnn") };
 }
 
+// Line styles: the second cue beside the colour (the LSTM solid, the RNN dashed).
+const DASH = { lstm: "none", rnn: "7 4" };
+
 function render({ model, el: root }) {
-  root.classList.add("lstm-widget", "lstm-widget-gradient_lab");
+  const t = bookLabels(model);
   root.style.fontFamily = "sans-serif";
   root.style.fontSize = "14px";
   const W = 560, Hh = 316, M = { l: 56, r: 16, t: 28, b: 40 };
   const svg = el("svg", { width: W, height: Hh, viewBox: `0 0 ${W} ${Hh}`, role: "img",
-                          "aria-label": "gradient norm against distance", "data-testid": "plot" });
-  const controls = el("div", { style: "display:grid;grid-template-columns:auto 1fr auto;gap:4px 10px;max-width:560px;align-items:center" });
-  const out = el("div", { style: "margin-top:6px;line-height:1.6" });
+                          "aria-label": t("gradient_lab.plot_aria"), "data-testid": "plot" });
+  const controls = el("div", { style: "display:grid;grid-template-columns:auto minmax(100px,1fr) auto;gap:4px 10px;max-width:560px;align-items:center" });
+  const out = el("div", { style: "margin-top:6px;line-height:1.6", "aria-live": "polite" });
   root.replaceChildren(svg, controls, out);
+  bookCard(root, t, "lstm-widget-gradient_lab");
 
   const sliders = {};
   const addSlider = (trait, label, testid, values, fmt) => {
@@ -75,19 +79,24 @@ function render({ model, el: root }) {
     const shown = el("span", { "data-testid": `${testid}-value` });
     input.addEventListener("input", () => {
       model.set(trait, parseInt(input.value, 10));
-      model.save_changes();
+      try { model.save_changes(); } catch (e) { /* static page: no kernel to tell */ }
       draw();
     });
-    controls.append(el("span", {}, label), input, shown);
+    controls.append(el("span", { "aria-hidden": "true" }, label), input, shown);
     sliders[trait] = { input, shown, values, fmt };
   };
 
-  const readout = (testid, color, label) => {
+  const readout = (testid, color, dash, label) => {
     const row = el("div", {});
     const value = el("strong", { "data-testid": testid });
     const text = el("span", {});
-    text.innerHTML = label;  // a constant string of this file, never data
-    row.append(el("span", { style: `color:${color};font-weight:bold` }, color ? "■ " : ""), text, value);
+    text.innerHTML = label;  // a constant string of this file and the label table, never data
+    if (color) {  // a short sample of the curve: its colour and its line style
+      const key = el("svg", { width: 22, height: 10, "aria-hidden": "true", style: "margin-right:4px" });
+      key.append(el("line", { x1: 1, x2: 21, y1: 5, y2: 5, stroke: color, "stroke-width": 3, "stroke-dasharray": dash }));
+      row.append(key);
+    }
+    row.append(text, value);
     out.append(row);
     return value;
   };
@@ -97,14 +106,14 @@ function render({ model, el: root }) {
     controls.replaceChildren();
     out.replaceChildren();
     const d = data(model);
-    addSlider("gap_index", "gap (steps back)", "gap-slider", d.gaps, (v) => `${v} steps`);
-    addSlider("bias_index", "LSTM forget-gate bias", "bias-slider", d.forget_biases, (v) => `${v}`);
-    addSlider("scale_index", "RNN weight_hh scale", "scale-slider", d.rnn_scales, (v) => `× ${v}`);
+    addSlider("gap_index", t("gradient_lab.gap"), "gap-slider", d.gaps, (v) => t("gradient_lab.steps", { n: v }));
+    addSlider("bias_index", t("gradient_lab.bias"), "bias-slider", d.forget_biases, (v) => `${v}`);
+    addSlider("scale_index", t("gradient_lab.scale"), "scale-slider", d.rnn_scales, (v) => `× ${v}`);
     const colors = model.get("colors");
-    const norm = "‖∂h<sub>T−1</sub> / ∂x<sub>T−1−gap</sub>‖";
-    lstmOut = readout("lstm-readout", colors.c, `LSTM ${norm} = `);
-    rnnOut = readout("rnn-readout", colors.x, `RNN ${norm} = `);
-    ratioOut = readout("ratio-readout", null, "LSTM / RNN = ");
+    const norm = t("gradient_lab.norm");  // markup of the label table (subscripts), never data
+    lstmOut = readout("lstm-readout", colors.c, DASH.lstm, `LSTM ${norm} = `);
+    rnnOut = readout("rnn-readout", colors.x, DASH.rnn, `RNN ${norm} = `);
+    ratioOut = readout("ratio-readout", null, null, "LSTM / RNN = ");
     draw();
   }
 
@@ -116,6 +125,7 @@ function render({ model, el: root }) {
       const i = model.get(trait);
       s.input.value = i;
       s.shown.textContent = s.fmt(s.values[i]);
+      s.input.setAttribute("aria-valuetext", s.shown.textContent);
     }
     const colors = model.get("colors");
     const { gap, lstm, rnn } = select(d, gi, bi, si);
@@ -126,41 +136,45 @@ function render({ model, el: root }) {
     const step = hi - lo > 12 ? 5 : 2;
     for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) {
       svg.append(el("line", { x1: M.l, x2: W - M.r, y1: py(v), y2: py(v), stroke: "#e5e5e5" }),
-                 el("text", { x: M.l - 6, y: py(v) + 4, "text-anchor": "end", "font-size": 11 }, `1e${v}`));
+                 el("text", { x: M.l - 6, y: py(v) + 4, "text-anchor": "end", "font-size": 11, fill: "#1a1a1a" }, `1e${v}`));
     }
     for (const k of xTicks(gap)) {
-      svg.append(el("text", { x: px(k), y: Hh - M.b + 16, "text-anchor": "middle", "font-size": 11 },
+      svg.append(el("text", { x: px(k), y: Hh - M.b + 16, "text-anchor": "middle", "font-size": 11, fill: "#1a1a1a" },
                     `${k}`));
     }
-    svg.append(el("text", { x: (M.l + W - M.r) / 2, y: Hh - 6, "text-anchor": "middle", "font-size": 12 },
-                  "distance k (steps back from the last output)"),
-               el("line", { x1: M.l, x2: M.l, y1: M.t, y2: Hh - M.b, stroke: "#999" }),
-               el("line", { x1: M.l, x2: W - M.r, y1: Hh - M.b, y2: Hh - M.b, stroke: "#999" }));
-    const path = (curve, color, testid) => el("path", {
+    svg.append(el("text", { x: (M.l + W - M.r) / 2, y: Hh - 6, "text-anchor": "middle", "font-size": 12, fill: "#1a1a1a" },
+                  t("gradient_lab.x_axis")),
+               el("line", { x1: M.l, x2: M.l, y1: M.t, y2: Hh - M.b, stroke: "#767676" }),
+               el("line", { x1: M.l, x2: W - M.r, y1: Hh - M.b, y2: Hh - M.b, stroke: "#767676" }));
+    const path = (curve, color, dash, testid) => el("path", {
       d: "M" + curve.map((v, k) => `${px(k).toFixed(1)},${py(v).toFixed(1)}`).join("L"),
-      fill: "none", stroke: color, "stroke-width": 2.5, "data-testid": testid });
-    svg.append(path(rnn, colors.x, "rnn-curve"), path(lstm, colors.c, "lstm-curve"));
+      fill: "none", stroke: color, "stroke-width": 2.5, "stroke-dasharray": dash, "data-testid": testid });
+    svg.append(path(rnn, colors.x, DASH.rnn, "rnn-curve"), path(lstm, colors.c, DASH.lstm, "lstm-curve"));
     // The legend sits in the top margin, where no curve can cover it.
-    const legend = (x, color, label) => [
-      el("line", { x1: x, x2: x + 18, y1: 11, y2: 11, stroke: color, "stroke-width": 2.5 }),
-      el("text", { x: x + 23, y: 15, "font-size": 12 }, label)];
-    svg.append(...legend(M.l, colors.c, "LSTM"), ...legend(M.l + 80, colors.x, "tanh RNN"));
+    const legend = (x, color, dash, label) => [
+      el("line", { x1: x, x2: x + 22, y1: 11, y2: 11, stroke: color, "stroke-width": 2.5, "stroke-dasharray": dash }),
+      el("text", { x: x + 27, y: 15, "font-size": 12, fill: "#1a1a1a" }, label)];
+    svg.append(...legend(M.l, colors.c, DASH.lstm, "LSTM"), ...legend(M.l + 80, colors.x, DASH.rnn, "tanh RNN"));
     const r = readouts(d, gi, bi, si);
     for (const [node, v] of [[lstmOut, r.lstm], [rnnOut, r.rnn], [ratioOut, r.ratio]]) {
       node.textContent = pow10Text(v);
       node.setAttribute("data-log10", v.toFixed(4));
     }
+    svg.setAttribute("aria-label", t("gradient_lab.plot_aria_values",
+                                     { gap, lstm: pow10Text(r.lstm), rnn: pow10Text(r.rnn) }));
   }
 
   build();
   const redraw = () => draw();
   const rebuild = () => build();
-  for (const t of ["gap_index", "bias_index", "scale_index"]) model.on(`change:${t}`, redraw);
-  for (const t of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.on(`change:${t}`, rebuild);
+  for (const tr of ["gap_index", "bias_index", "scale_index"]) model.on(`change:${tr}`, redraw);
+  for (const tr of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.on(`change:${tr}`, rebuild);
   return () => {
-    for (const t of ["gap_index", "bias_index", "scale_index"]) model.off(`change:${t}`, redraw);
-    for (const t of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.off(`change:${t}`, rebuild);
+    for (const tr of ["gap_index", "bias_index", "scale_index"]) model.off(`change:${tr}`, redraw);
+    for (const tr of ["gaps", "forget_biases", "rnn_scales", "lstm", "rnn", "colors"]) model.off(`change:${tr}`, rebuild);
   };
 }
 
-export default { render };
+// bookRender comes from _common.js, which BookWidget puts in front: look it up only when rendering,
+// so that node can import this file alone for its exported math.
+export default { render: (ctx) => bookRender(render)(ctx) };

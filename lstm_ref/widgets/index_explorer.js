@@ -43,7 +43,13 @@ export function hnOfOutput(cfg, b, t, j) {
   return t === last ? [(cfg.L - 1) * cfg.D + loc.direction, b, loc.unit] : null;
 }
 
-export function describe(cfg, loc) {
+// One sentence for a located cell; `t` is the widget's label lookup (English without it).
+export function describe(cfg, loc, t = null) {
+  if (t) {
+    const top = loc.layer === cfg.L - 1 ? t("index_explorer.top_layer") : "";
+    const dir = cfg.D === 2 ? t("index_explorer.describe_dir", { direction: t(`shared.${DIRECTIONS[loc.direction]}`) }) : "";
+    return t("index_explorer.describe", { layer: loc.layer, top, dir, t: loc.t, unit: loc.unit, batch: loc.batch });
+  }
   const top = loc.layer === cfg.L - 1 ? " (the top layer)" : "";
   const dir = cfg.D === 2 ? `, ${DIRECTIONS[loc.direction]} direction` : "";
   return `layer ${loc.layer}${top}${dir}, time step t = ${loc.t}, unit ${loc.unit}, batch element ${loc.batch}`;
@@ -73,25 +79,38 @@ function el(tag, attrs = {}, parent = null, ns = null) {
 }
 const svg = (tag, attrs, parent) => el(tag, attrs, parent, SVGNS);
 
+// Fill `parent` with `template`, whose {name} placeholders become the given nodes (or text).
+function fillTemplate(parent, template, nodes) {
+  for (const part of template.split(/(\{\w+\})/)) {
+    const m = part.match(/^\{(\w+)\}$/);
+    if (m && m[1] in nodes) parent.append(nodes[m[1]]);
+    else if (part) parent.append(part);
+  }
+  return parent;
+}
+
 function render({ model, el: root }) {
-  root.classList.add("lstm-widget", "lstm-widget-index-explorer");
+  const t = bookLabels(model);
+  bookCard(root, t, "lstm-widget-index-explorer");
   root.style.fontFamily = "system-ui, sans-serif";
   root.style.fontSize = "13px";
-  root.style.overflowX = "auto";
   const bar = el("div", {}, root);
   bar.style.cssText = "display:flex;gap:12px;align-items:center;margin:6px 0;flex-wrap:wrap";
-  const lab = el("label", { text: "num_layers " }, bar);
+  const lab = el("label", { text: t("index_explorer.num_layers") + " " }, bar);
   const layers = el("select", { "data-testid": "num-layers" }, lab);
   for (const n of [1, 2, 3]) el("option", { value: String(n), text: String(n) }, layers);
   const lab2 = el("label", {}, bar);
+  lab2.style.cssText = "display:inline-flex;align-items:center;gap:4px";
   const bidir = el("input", { type: "checkbox", "data-testid": "bidirectional" }, lab2);
-  lab2.append(" bidirectional");
-  const code = el("code", { "data-testid": "config" }, bar);
-  const pic = svg("svg", { "data-testid": "tensors", role: "img" }, root);
-  const readout = el("div", { "data-testid": "readout" }, root);
-  readout.style.cssText = "margin-top:6px;padding:6px 8px;border:1px solid #ccc;border-radius:4px;min-height:3.2em";
+  lab2.append(t("index_explorer.bidirectional"));
+  const code = el("code", { "data-testid": "config", "data-code": "" }, bar);
+  // The picture holds buttons (its cells), so it is a named group, not an image.
+  const pic = svg("svg", { "data-testid": "tensors", role: "group", "aria-label": t("index_explorer.tensors_aria") }, root);
+  const readout = el("div", { "data-testid": "readout", "aria-live": "polite" }, root);
+  readout.style.cssText = "margin-top:6px;padding:6px 8px;border:1px solid #c4c4c4;border-radius:4px;min-height:3.2em";
 
   let selected = null;  // {tensor: "output"|"h_n", index: [...]}
+  let restoring = false;  // true while the focus is given back to a redrawn cell
 
   function cfgNow() {
     return { L: model.get("num_layers"), D: model.get("bidirectional") ? 2 : 1,
@@ -110,44 +129,47 @@ function render({ model, el: root }) {
   layers.addEventListener("change", () => setConfig(Number(layers.value), bidir.checked));
   bidir.addEventListener("change", () => setConfig(Number(layers.value), bidir.checked));
 
-  function span(parent, testid, text, color) {
-    const s = el("span", { "data-testid": testid, text }, parent);
+  function span(testid, text, color, value = null) {
+    const s = el("span", { "data-testid": testid, text });
     if (color) { s.style.color = color; s.style.fontWeight = "600"; }
+    if (value !== null) s.setAttribute("data-value", value);
     return s;
   }
+  const dirText = (d) => t(`shared.${DIRECTIONS[d]}`);
 
   function showReadout(cfg, d) {
     readout.replaceChildren();
     if (!selected) {
-      readout.textContent = "Point at (or click) a cell of output or h_n.";
+      readout.textContent = t("index_explorer.hint");
       return;
     }
     const dc = model.get("direction_colors");
     const [tensor, ix] = [selected.tensor, selected.index];
     const loc = tensor === "output" ? locateOutput(cfg, ...ix) : locateHn(cfg, ...ix);
     const value = tensor === "output" ? d.output[ix[0]][ix[1]][ix[2]] : d.h_n[ix[0]][ix[1]][ix[2]];
-    const line1 = el("div", {}, readout);
-    span(line1, "readout-index", idx(tensor, ix), null).style.fontFamily = "monospace";
-    line1.append(" = ");
-    span(line1, "readout-value", value.toFixed(4));
-    line1.append(" is layer ");
-    span(line1, "readout-layer", String(loc.layer));
-    line1.append(", ");
-    span(line1, "readout-direction", DIRECTIONS[loc.direction], dc[DIRECTIONS[loc.direction]]);
-    line1.append(", time step t = ");
-    span(line1, "readout-time", String(loc.t));
-    line1.append(", unit ");
-    span(line1, "readout-unit", String(loc.unit));
+    const index = span("readout-index", idx(tensor, ix), null);
+    index.style.fontFamily = "monospace";
+    const dirName = DIRECTIONS[loc.direction];
+    const direction = span("readout-direction", dirText(loc.direction),
+                           bookTextColor(dc[dirName]), dirName);
+    fillTemplate(el("div", {}, readout), t("index_explorer.readout"), {
+      index, value: span("readout-value", value.toFixed(4)), layer: span("readout-layer", String(loc.layer)),
+      direction, time: span("readout-time", String(loc.t)), unit: span("readout-unit", String(loc.unit)),
+    });
     const line2 = el("div", {}, readout);
     line2.style.color = "#444";
     const match = tensor === "output" ? hnOfOutput(cfg, ...ix) : outputOfHn(cfg, ...ix);
     if (tensor === "h_n") {
-      line2.append(`h_n.view(${cfg.L}, ${cfg.D}, B, H)[${loc.view.join(", ")}]; `);
-      line2.append(loc.direction === 1 ? "the reverse direction ends at t = 0; " : `its last step is t = ${cfg.T - 1}; `);
+      const view = el("span", { text: `h_n.view(${cfg.L}, ${cfg.D}, B, H)[${loc.view.join(", ")}]` });
+      line2.append(view, t("shared.separator"));
+      line2.append(loc.direction === 1 ? t("index_explorer.reverse_ends")
+                                       : t("index_explorer.last_step", { last: cfg.T - 1 }));
+      line2.append(t("shared.separator"));
     }
-    line2.append("equal cell: ");
-    span(line2, "readout-match", match ? idx(tensor === "output" ? "h_n" : "output", match)
-      : (tensor === "h_n" ? "none: output holds the top layer only" : "none: not this direction's last step"));
+    const matchText = match ? idx(tensor === "output" ? "h_n" : "output", match)
+      : tensor === "h_n" ? t("index_explorer.none_top") : t("index_explorer.none_last");
+    fillTemplate(line2, t("index_explorer.equal_cell"),
+                 { cell: span("readout-match", matchText, null, match ? matchText : "none") });
   }
 
   function draw() {
@@ -157,9 +179,13 @@ function render({ model, el: root }) {
     bidir.checked = cfg.D === 2;
     code.textContent = `nn.LSTM(…, hidden_size=${cfg.H}, num_layers=${cfg.L}, bidirectional=${cfg.D === 2 ? "True" : "False"}, batch_first=True)`
       + `  →  output (${cfg.B}, ${cfg.T}, ${cfg.D * cfg.H}),  h_n (${cfg.L * cfg.D}, ${cfg.B}, ${cfg.H})`;
+    // Redrawing replaces the cells: remember which one had the focus, to give it back.
+    const active = root.ownerDocument.activeElement;
+    const focusId = active && pic.contains(active) ? active.getAttribute("data-testid") : null;
     pic.replaceChildren();
     if (!d) return;
     const dc = model.get("direction_colors");
+    const dtc = { forward: bookTextColor(dc.forward), reverse: bookTextColor(dc.reverse) };
     const cw = 44, ch = 20, gapB = 18;
     const match = !selected ? null
       : selected.tensor === "output" ? ["h_n", hnOfOutput(cfg, ...selected.index)]
@@ -167,8 +193,8 @@ function render({ model, el: root }) {
     const same = (a, b) => a && b && a.length === b.length && a.every((v, k) => v === b[k]);
 
     function cell(x, y, tensor, ix, value, color, opacity) {
-      const g = svg("g", { "data-testid": `${tensor === "h_n" ? "hn" : "output"}-${ix.join("-")}`,
-                           cursor: "pointer" }, pic);
+      const testid = `${tensor === "h_n" ? "hn" : "output"}-${ix.join("-")}`;
+      const g = svg("g", { "data-testid": testid }, pic);
       const isSel = selected && selected.tensor === tensor && same(selected.index, ix);
       const isMatch = match && match[0] === tensor && same(match[1], ix);
       g.setAttribute("data-selected", isSel ? "true" : "false");
@@ -185,36 +211,46 @@ function render({ model, el: root }) {
         selected = { tensor, index: ix };
         draw();
       };
+      const pickHere = () => { if (!restoring) pick(); };
+      bookActivate(g, t("index_explorer.cell_aria", { index: idx(tensor, ix), value: value.toFixed(4) }), pickHere);
+      if (isSel) g.setAttribute("aria-pressed", "true");
       g.addEventListener("mouseenter", pick);
-      g.addEventListener("click", pick);
+      g.addEventListener("focus", pickHere);
     }
 
-    // output: one block per batch element, rows t, columns j.
-    let x0 = 40, y0 = 34;
-    svg("text", { x: x0, y: 14, "font-weight": "600", text: "output (top layer, every t)" }, pic);
+    // output: one block per batch element, rows t, columns j (forward half, then reverse half).
+    const x0 = 40, y0 = cfg.D === 2 ? 48 : 34;
+    svg("text", { x: x0, y: 14, "font-weight": "600", fill: "#1a1a1a", text: t("index_explorer.output_title") }, pic);
     for (let b = 0; b < cfg.B; b++) {
       const bx = x0 + b * (cfg.D * cfg.H * cw + gapB);
-      svg("text", { x: bx, y: y0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
-      for (let t = 0; t < cfg.T; t++) {
-        if (b === 0) svg("text", { x: x0 - 6, y: y0 + t * ch + 14, "text-anchor": "end", "font-size": "11", text: `t=${t}` }, pic);
+      svg("text", { x: bx, y: y0 - (cfg.D === 2 ? 20 : 6), "font-size": "11", fill: "#1a1a1a", text: `b = ${b}` }, pic);
+      if (cfg.D === 2) {  // the direction of each half in words too, not by colour alone
+        for (let dir = 0; dir < 2; dir++) {
+          svg("text", { x: bx + (dir + 0.5) * cfg.H * cw, y: y0 - 6, "text-anchor": "middle", "font-size": "10.5",
+                        "font-weight": "600", fill: dtc[DIRECTIONS[dir]],
+                        text: dir ? `← ${t("index_explorer.rev")}` : `${t("index_explorer.fwd")} →` }, pic);
+        }
+      }
+      for (let tt = 0; tt < cfg.T; tt++) {
+        if (b === 0) svg("text", { x: x0 - 6, y: y0 + tt * ch + 14, "text-anchor": "end", "font-size": "11", fill: "#1a1a1a", text: `t=${tt}` }, pic);
         for (let j = 0; j < cfg.D * cfg.H; j++) {
           const dir = Math.floor(j / cfg.H);
-          cell(bx + j * cw, y0 + t * ch, "output", [b, t, j], d.output[b][t][j], dc[DIRECTIONS[dir]], 0.85);
+          cell(bx + j * cw, y0 + tt * ch, "output", [b, tt, j], d.output[b][tt][j], dc[DIRECTIONS[dir]], 0.85);
         }
       }
     }
-    // h_n: one row per (layer, direction), then B blocks of H units.
     // h_n: below output, one row per (layer, direction), then B blocks of H units.
-    const hx0 = x0 + 90, hy0 = y0 + cfg.T * ch + 44;
-    svg("text", { x: x0, y: hy0 - 20, "font-weight": "600", text: "h_n (every layer and direction, last step)" }, pic);
+    const hx0 = x0 + 100, hy0 = y0 + cfg.T * ch + 44;
+    svg("text", { x: x0, y: hy0 - 20, "font-weight": "600", fill: "#1a1a1a", text: t("index_explorer.hn_title") }, pic);
     for (let b = 0; b < cfg.B; b++) {
-      svg("text", { x: hx0 + b * (cfg.H * cw + gapB), y: hy0 - 6, "font-size": "11", text: `b = ${b}` }, pic);
+      svg("text", { x: hx0 + b * (cfg.H * cw + gapB), y: hy0 - 6, "font-size": "11", fill: "#1a1a1a", text: `b = ${b}` }, pic);
     }
     for (let r = 0; r < cfg.L * cfg.D; r++) {
       const layer = Math.floor(r / cfg.D), dir = r % cfg.D;
       svg("text", { x: hx0 - 6, y: hy0 + r * ch + 14, "text-anchor": "end", "font-size": "11",
-                    fill: dc[DIRECTIONS[dir]], "font-weight": "600",
-                    text: `[${r}] layer ${layer}${cfg.D === 2 ? (dir ? " rev" : " fwd") : ""}` }, pic);
+                    fill: dtc[DIRECTIONS[dir]], "font-weight": "600",
+                    text: cfg.D === 2 ? t("index_explorer.hn_row_dir", { row: r, layer, dir: dir ? t("index_explorer.rev") : t("index_explorer.fwd") })
+                                      : t("index_explorer.hn_row", { row: r, layer }) }, pic);
       for (let b = 0; b < cfg.B; b++) {
         for (let j = 0; j < cfg.H; j++) {
           cell(hx0 + b * (cfg.H * cw + gapB) + j * cw, hy0 + r * ch, "h_n", [r, b, j], d.h_n[r][b][j],
@@ -224,23 +260,36 @@ function render({ model, el: root }) {
     }
     const ly = hy0 + cfg.L * cfg.D * ch + 16;
     svg("rect", { x: x0, y: ly - 10, width: 12, height: 12, fill: dc.forward }, pic);
-    svg("text", { x: x0 + 16, y: ly, "font-size": "11", text: "forward" }, pic);
+    svg("text", { x: x0 + 16, y: ly, "font-size": "11", fill: "#1a1a1a", text: `${t("shared.forward")} →` }, pic);
+    let lx = x0 + 90;
     if (cfg.D === 2) {
-      svg("rect", { x: x0 + 80, y: ly - 10, width: 12, height: 12, fill: dc.reverse }, pic);
-      svg("text", { x: x0 + 96, y: ly, "font-size": "11", text: "reverse" }, pic);
+      svg("rect", { x: lx, y: ly - 10, width: 12, height: 12, fill: dc.reverse }, pic);
+      svg("text", { x: lx + 16, y: ly, "font-size": "11", fill: "#1a1a1a", text: `← ${t("shared.reverse")}` }, pic);
+      lx += 90;
     }
-    svg("text", { x: x0 + 170, y: ly, "font-size": "11", fill: "#555",
-                  text: "h_n: darker = higher layer; dashed outline = the equal cell" }, pic);
-    pic.setAttribute("width", Math.max(x0 + cfg.B * (cfg.D * cfg.H * cw + gapB), hx0 + cfg.B * (cfg.H * cw + gapB), 520) + 10);
-    pic.setAttribute("height", ly + 8);
+    svg("text", { x: lx, y: ly, "font-size": "11", fill: "#555", text: t("index_explorer.legend") }, pic);
+    svg("text", { x: x0, y: ly + 16, "font-size": "11", fill: "#555", text: t("index_explorer.keys") }, pic);
+    pic.setAttribute("width", Math.max(x0 + cfg.B * (cfg.D * cfg.H * cw + gapB), hx0 + cfg.B * (cfg.H * cw + gapB), 560) + 10);
+    pic.setAttribute("height", ly + 24);
     showReadout(cfg, d);
+    if (focusId !== null) {
+      const again = pic.querySelector(`[data-testid="${focusId}"]`);
+      restoring = true;
+      if (again) again.focus();
+      restoring = false;
+    }
   }
 
-  model.on("change:num_layers", () => { selected = null; draw(); });
-  model.on("change:bidirectional", () => { selected = null; draw(); });
-  model.on("change:examples", draw);
-  model.on("change:direction_colors", draw);
+  const handlers = {
+    "change:num_layers": () => { selected = null; draw(); },
+    "change:bidirectional": () => { selected = null; draw(); },
+    "change:examples": draw, "change:direction_colors": draw,
+  };
+  for (const [ev, f] of Object.entries(handlers)) model.on(ev, f);
   draw();
+  return () => { for (const [ev, f] of Object.entries(handlers)) model.off(ev, f); };
 }
 
-export default { render };
+// bookRender comes from _common.js, which BookWidget puts in front: look it up only when rendering,
+// so that node can import this file alone for its exported math.
+export default { render: (ctx) => bookRender(render)(ctx) };

@@ -71,17 +71,19 @@ const svg = (tag, attrs, parent) => el(tag, attrs, parent, SVGNS);
 const list = (a) => `[${a.join(", ")}]`;
 
 function render({ model, el: root }) {
-  root.classList.add("lstm-widget", "lstm-widget-packing-explorer");
+  const t_ = bookLabels(model);
+  bookCard(root, t_, "lstm-widget-packing-explorer");
   root.style.fontFamily = "system-ui, sans-serif";
   root.style.fontSize = "13px";
-  const title = el("div", { text: "Packing a padded batch (batch_first=True)" }, root);
+  const title = el("div", { text: t_("packing_explorer.title") }, root);
   title.style.fontWeight = "600";
   const controls = el("div", { "data-testid": "controls" }, root);
-  controls.style.cssText = "display:grid;grid-template-columns:auto 160px auto;gap:2px 8px;align-items:center;margin:6px 0";
+  controls.style.cssText = "display:grid;grid-template-columns:auto minmax(100px,160px) auto;gap:2px 8px;align-items:center;margin:6px 0";
   const grid = svg("svg", { "data-testid": "padded-grid", role: "img" }, root);
   const readouts = el("div", {}, root);
   readouts.style.cssText = "font-family:monospace;margin:6px 0;line-height:1.6";
   const strip = svg("svg", { "data-testid": "packed-strip", role: "img" }, root);
+  const mono = "ui-monospace, monospace";
   const hnBox = el("div", { "data-testid": "hn-panel" }, root);
   hnBox.style.marginTop = "6px";
 
@@ -100,9 +102,9 @@ function render({ model, el: root }) {
     controls.replaceChildren();
     const T = model.get("seq_len");
     sliders = model.get("lengths").map((n, b) => {
-      el("span", { text: `sequence ${b}` }, controls);
+      el("span", { text: t_("packing_explorer.sequence", { b }), "aria-hidden": "true" }, controls);
       const s = el("input", { type: "range", min: "1", max: String(T), step: "1", value: String(n),
-                              "data-testid": `length-${b}`, "aria-label": `length of sequence ${b}` }, controls);
+                              "data-testid": `length-${b}`, "aria-label": t_("packing_explorer.length_aria", { b }) }, controls);
       const lab = el("span", { "data-testid": `length-label-${b}` }, controls);
       lab.style.fontVariantNumeric = "tabular-nums";
       s.addEventListener("input", () => setLength(b, s.value));
@@ -114,7 +116,7 @@ function render({ model, el: root }) {
     const line = el("div", {}, readouts);
     el("span", { text: `${label} = ` }, line);
     el("span", { "data-testid": testid, text: value }, line);
-    if (note) el("span", { text: `  ${note}` }, line).style.color = "#555";
+    if (note) el("span", { text: `  ${note}` }, line).style.cssText = `color:#555;font-family:${root.style.fontFamily}`;
   }
 
   function draw() {
@@ -126,13 +128,15 @@ function render({ model, el: root }) {
     lengths.forEach((n, b) => {
       sliders[b].s.max = String(T);
       sliders[b].s.value = String(n);
-      sliders[b].lab.textContent = `length ${n}`;
+      sliders[b].lab.textContent = t_("packing_explorer.length", { n });
+      sliders[b].s.setAttribute("aria-valuetext", sliders[b].lab.textContent);
     });
     const lay = packLayout(lengths, T);
 
     // The padded batch: one row per sequence, one column per step; a real step
     // shows the row of PackedSequence.data it is stored in.
     grid.replaceChildren();
+    grid.setAttribute("aria-label", t_("packing_explorer.grid_aria", { B: lengths.length, T }));
     const cw = 44, ch = 26, left = 86, top = 20;
     for (let t = 0; t < T; t++) {
       svg("text", { x: left + t * cw + cw / 2, y: top - 6, "text-anchor": "middle", "font-size": "11",
@@ -140,8 +144,8 @@ function render({ model, el: root }) {
     }
     lengths.forEach((n, b) => {
       const y = top + b * ch;
-      svg("text", { x: left - 8, y: y + ch / 2 + 4, "text-anchor": "end", "font-size": "12",
-                    text: `sequence ${b}` }, grid);
+      svg("text", { x: left - 8, y: y + ch / 2 + 4, "text-anchor": "end", "font-size": "12", fill: "#1a1a1a",
+                    text: t_("packing_explorer.sequence", { b }) }, grid);
       for (let t = 0; t < T; t++) {
         const row = lay.rowOf[b][t];
         const real = row >= 0;
@@ -149,28 +153,30 @@ function render({ model, el: root }) {
                                 fill: real ? colors.h : "white", "fill-opacity": real ? "0.85" : "1",
                                 stroke: real ? colors.h : "#999", "stroke-dasharray": real ? "" : "3 2",
                                 "data-testid": `cell-${b}-${t}`, "data-row": String(row) }, grid);
-        svg("title", { text: real ? `x[${b}, ${t}] is row ${row} of packed.data` : `x[${b}, ${t}] is padding` }, r);
+        svg("title", { text: real ? t_("packing_explorer.cell_title", { b, t, row })
+                                  : t_("packing_explorer.pad_title", { b, t }) }, r);
         svg("text", { x: left + t * cw + cw / 2, y: y + ch / 2 + 4, "text-anchor": "middle",
-                      "font-size": "11", fill: real ? "#000" : "#999", "pointer-events": "none",
-                      text: real ? `row ${row}` : "pad" }, grid);
+                      "font-size": "11", fill: real ? "#000" : "#595959", "pointer-events": "none",
+                      text: real ? t_("packing_explorer.row", { row }) : t_("packing_explorer.pad") }, grid);
       }
     });
     grid.setAttribute("width", left + T * cw + 10);
     grid.setAttribute("height", top + lengths.length * ch + 6);
 
     readouts.replaceChildren();
-    readout("batch_sizes", "batch-sizes", list(lay.batchSizes), "(sequences still running at each step)");
-    readout("sorted_indices", "sorted-indices", list(lay.sortedIndices), "(longest first)");
+    readout("batch_sizes", "batch-sizes", list(lay.batchSizes), t_("packing_explorer.note_batch_sizes"));
+    readout("sorted_indices", "sorted-indices", list(lay.sortedIndices), t_("packing_explorer.note_sorted"));
     readout("unsorted_indices", "unsorted-indices", list(lay.unsortedIndices));
-    readout("packed.data rows", "data-rows", String(lay.rows.length), "(= sum of lengths; no padding stored)");
+    readout(t_("packing_explorer.data_rows"), "data-rows", String(lay.rows.length), t_("packing_explorer.note_rows"));
 
     // PackedSequence.data, time-major: one block per step, batch_sizes[t] rows each.
     strip.replaceChildren();
+    strip.setAttribute("aria-label", t_("packing_explorer.strip_aria", { rows: lay.rows.length }));
     const pw = 40, ph = 26, sTop = 18;
     let x = 4;
     lay.batchSizes.forEach((size, t) => {
       svg("text", { x: x + (size * pw) / 2, y: sTop - 5, "text-anchor": "middle", "font-size": "11",
-                    text: `t=${t}` }, strip);
+                    fill: "#1a1a1a", text: `t=${t}` }, strip);
       for (let i = 0; i < size; i++) {
         const r = lay.rowOf[lay.sortedIndices[i]][t];
         const [b] = lay.rows[r];
@@ -182,31 +188,35 @@ function render({ model, el: root }) {
       x += size * pw + 8;
     });
     svg("text", { x: 4, y: sTop + ph + 16, "font-size": "11", fill: "#555",
-                  text: "packed.data, row by row: (sequence, step)" }, strip);
+                  text: t_("packing_explorer.strip_caption") }, strip);
     strip.setAttribute("width", Math.max(x, 320));
     strip.setAttribute("height", sTop + ph + 22);
 
     // What not packing costs: h_n of the padded run against h_n at the true end.
     hnBox.replaceChildren();
-    const head = el("div", { text: "‖h_n without packing − h_n at the true end‖ (0 means padding did no harm)" }, hnBox);
+    const head = el("div", { text: t_("packing_explorer.hn_head") }, hnBox);
     head.style.color = "#333";
     const errs = hnError(model.get("h_packed"), model.get("h_padded"), lengths);
     const scale = Math.max(1e-9, ...errs, 0.5);
     errs.forEach((e, b) => {
       const line = el("div", {}, hnBox);
       line.style.cssText = "display:flex;align-items:center;gap:8px;font-family:monospace";
-      el("span", { text: `sequence ${b}:` }, line);
-      const bar = el("span", {}, line);
+      el("span", { text: t_("packing_explorer.sequence_colon", { b }) }, line);
+      const bar = el("span", { "aria-hidden": "true" }, line);
       bar.style.cssText = `display:inline-block;height:10px;width:${Math.round(160 * e / scale)}px;background:${colors.f}`;
       el("span", { "data-testid": `hn-error-${b}`, text: e.toFixed(3) }, line);
     });
   }
 
-  model.on("change:lengths", draw);
-  model.on("change:seq_len", () => { sliders = []; draw(); });
-  model.on("change:h_packed", draw);
-  model.on("change:colors", draw);
+  const handlers = {
+    "change:lengths": draw, "change:seq_len": () => { sliders = []; draw(); },
+    "change:h_packed": draw, "change:colors": draw,
+  };
+  for (const [ev, f] of Object.entries(handlers)) model.on(ev, f);
   draw();
+  return () => { for (const [ev, f] of Object.entries(handlers)) model.off(ev, f); };
 }
 
-export default { render };
+// bookRender comes from _common.js, which BookWidget puts in front: look it up only when rendering,
+// so that node can import this file alone for its exported math.
+export default { render: (ctx) => bookRender(render)(ctx) };

@@ -98,30 +98,39 @@ function htmlLabel(node, label) {
 const fmt = (v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3);
 
 function render({ model, el: root }) {
+  const t_ = bookLabels(model);
   const uid = Math.random().toString(36).slice(2, 9);
-  root.classList.add("lstm-widget", "lstm-widget-sequence-explorer");
+  bookCard(root, t_, "lstm-widget-sequence-explorer");
   root.style.fontFamily = "system-ui, sans-serif";
   root.style.fontSize = "13px";
   const title = el("div", { "data-testid": "title" }, root);
   title.style.fontWeight = "600";
   const bar = el("div", {}, root);
   bar.style.cssText = "display:flex;gap:6px;align-items:center;margin:6px 0";
-  const prev = el("button", { "data-testid": "prev", title: "previous step", text: "◀ prev" }, bar);
-  const play = el("button", { "data-testid": "play", title: "play / pause", text: "▶ play" }, bar);
-  const next = el("button", { "data-testid": "next", title: "next step", text: "next ▶" }, bar);
+  bar.style.flexWrap = "wrap";
+  const button = (testid, key) => el("button", { type: "button", "data-testid": testid,
+                                                 title: t_(`sequence_explorer.${key}_title`),
+                                                 text: t_(`sequence_explorer.${key}`) }, bar);
+  const prev = button("prev", "prev");
+  const play = button("play", "play");
+  const next = button("next", "next");
   const slider = el("input", { type: "range", min: "0", step: "1", "data-testid": "slider",
-                               "aria-label": "time step" }, bar);
+                               "aria-label": t_("sequence_explorer.slider") }, bar);
   slider.style.width = "160px";
   const tLabel = el("span", { "data-testid": "t-label" }, bar);
   tLabel.style.fontVariantNumeric = "tabular-nums";
-  const heat = svg("svg", { "data-testid": "heatmap", role: "img" }, root);
+  // The heatmap holds buttons (its columns), so it is a named group, not an image.
+  const heat = svg("svg", { "data-testid": "heatmap", role: "group",
+                            "aria-label": t_("sequence_explorer.heatmap_aria") }, root);
   const eq = htmlLabel(el("div", { "data-testid": "equations" }, root),
                       "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t        h_t = o_t ⊙ tanh(c_t)");
   eq.style.cssText = "margin:6px 0;color:#333;white-space:pre;font-family:serif;font-size:17px";
+  eq.setAttribute("data-code", "");
   const panel = svg("svg", { "data-testid": "step-panel", role: "img" }, root);
 
   let t = clampStep(model.get("t"), (model.get("steps").h || [[]]).length);
   let timer = null;
+  let focusColumn = null;
 
   function setT(v) {
     const steps = model.get("steps");
@@ -134,7 +143,7 @@ function render({ model, el: root }) {
   function stop() {
     if (timer !== null) clearInterval(timer);
     timer = null;
-    play.textContent = "▶ play";
+    play.textContent = t_("sequence_explorer.play");
   }
 
   prev.addEventListener("click", () => { stop(); setT(t - 1); });
@@ -144,7 +153,7 @@ function render({ model, el: root }) {
     if (timer !== null) { stop(); return; }
     const T = model.get("steps").h.length;
     if (t >= T - 1) setT(0);
-    play.textContent = "❚❚ pause";
+    play.textContent = t_("sequence_explorer.pause");
     timer = setInterval(() => {
       if (t >= model.get("steps").h.length - 1) stop();
       else setT(t + 1);
@@ -153,7 +162,7 @@ function render({ model, el: root }) {
 
   function cellColor(colors, key) { return colors[key] || "#888"; }
 
-  function drawHeatmap(steps, colors) {
+  function drawHeatmap(steps, colors, tc) {
     heat.replaceChildren();
     const T = steps.h.length;
     const cw = Math.max(30, Math.min(56, 520 / T)), ch = 14, left = 46, top = 16;
@@ -171,7 +180,7 @@ function render({ model, el: root }) {
       const n = vals[0].length;
       const scale = row.signed ? Math.max(1e-9, ...vals.flat().map(Math.abs)) : 1;
       svgLabel(svg("text", { x: left - 6, y: y + (n * ch) / 2 + 4, "text-anchor": "end", "font-size": "12",
-                             fill: cellColor(colors, row.key), "font-weight": "600" }, heat), row.label);
+                             fill: cellColor(tc, row.key), "font-weight": "600" }, heat), row.label);
       for (let s = 0; s < T; s++) {
         for (let k = 0; k < n; k++) {
           const v = vals[s][k];
@@ -179,7 +188,8 @@ function render({ model, el: root }) {
                                   fill: cellColor(colors, row.key),
                                   "fill-opacity": Math.min(1, Math.abs(v) / scale).toFixed(3),
                                   "data-testid": `cell-${row.key}-${s}-${k}` }, heat);
-          svg("title", { text: `${row.label}[${k}] at t=${s}: ${v.toFixed(4)}` }, r);
+          svg("title", { text: t_("sequence_explorer.cell_title", { label: row.label, unit: k, t: s,
+                                                                    value: v.toFixed(4) }) }, r);
           if (row.signed && v < 0) {
             svg("rect", { x: left + s * cw + 1, y: y + k * ch, width: cw - 2, height: ch - 1,
                           fill: `url(#neg-${uid})`, "pointer-events": "none" }, heat);
@@ -191,16 +201,15 @@ function render({ model, el: root }) {
     // Click a column to jump to that step; outline the current one.
     for (let s = 0; s < T; s++) {
       const hit = svg("rect", { x: left + s * cw, y: top, width: cw, height: y - top,
-                                fill: "transparent", cursor: "pointer",
-                                "data-testid": `column-${s}` }, heat);
-      hit.addEventListener("click", () => { stop(); setT(s); });
+                                fill: "transparent", "data-testid": `column-${s}` }, heat);
+      bookActivate(hit, t_("sequence_explorer.column", { t: s }), () => { stop(); focusColumn = s; setT(s); });
+      if (s === t) hit.setAttribute("aria-current", "step");
     }
     svg("rect", { x: left + t * cw, y: top - 1, width: cw, height: y - top - 4, fill: "none",
                   stroke: "#111", "stroke-width": "2", "pointer-events": "none",
                   "data-testid": "current-column" }, heat);
     // Two short lines: one long line was wider than the SVG and got cut off.
-    const caption = ["one row per unit (unit 0 at the top); hatched = negative value",
-                     "opacity = |value| (gates: 0 to 1; x, c, h: scaled to the row's largest |value|)"];
+    const caption = [t_("sequence_explorer.caption_0"), t_("sequence_explorer.caption_1")];
     caption.forEach((line, j) => {
       svg("text", { x: left, y: y + 10 + 14 * j, "font-size": "11", fill: "#555",
                     "data-testid": `caption-${j}`, text: line }, heat);
@@ -209,28 +218,29 @@ function render({ model, el: root }) {
     heat.setAttribute("height", y + 16 + 14 * (caption.length - 1));
   }
 
-  function drawPanel(fr, colors, names) {
+  function drawPanel(fr, colors, tc) {
     panel.replaceChildren();
     const lines = [
-      ["x", "x_t", fr.x, colors.x],
-      ["i", "i_t", fr.i, colors.i],
-      ["f", "f_t", fr.f, colors.f],
-      ["g", "g_t", fr.g, colors.g],
-      ["o", "o_t", fr.o, colors.o],
-      ["c_prev", "c_{t−1}", fr.cPrev, colors.c],
-      ["kept", "f_t ⊙ c_{t−1}", fr.kept, colors.f],
-      ["written", "i_t ⊙ g_t", fr.written, colors.i],
-      ["c", "c_t", fr.cNext, colors.c],
-      ["h", "h_t", fr.hNext, colors.h],
+      ["x", "x_t", fr.x, "x"],
+      ["i", "i_t", fr.i, "i"],
+      ["f", "f_t", fr.f, "f"],
+      ["g", "g_t", fr.g, "g"],
+      ["o", "o_t", fr.o, "o"],
+      ["c_prev", "c_{t−1}", fr.cPrev, "c"],
+      ["kept", "f_t ⊙ c_{t−1}", fr.kept, "f"],
+      ["written", "i_t ⊙ g_t", fr.written, "i"],
+      ["c", "c_t", fr.cNext, "c"],
+      ["h", "h_t", fr.hNext, "h"],
     ];
     const left = 92, bw = 52, gap = 70, rh = 20;
     const scale = Math.max(1, ...[fr.x, fr.cPrev, fr.cNext].flat().map(Math.abs));
     const nmax = Math.max(...lines.map((l) => l[2].length));
-    lines.forEach(([key, label, vals, color], r) => {
+    lines.forEach(([key, label, vals, ck], r) => {
       const y = 8 + r * rh;
+      const color = colors[ck];
       const lab = svgLabel(svg("text", { x: left - 8, y: y + 12, "text-anchor": "end", "font-size": "12",
-                                         fill: color, "font-weight": "600" }, panel), label);
-      if (names && names[key]) svg("title", { text: names[key] }, lab);
+                                         fill: tc[ck], "font-weight": "600" }, panel), label);
+      if (key.length === 1) svg("title", { text: t_(`shared.gate_${key}`) }, lab);
       vals.forEach((v, k) => {
         const cx = left + k * (2 * bw + gap) + bw;
         const s = key === "i" || key === "f" || key === "o" || key === "g" ? 1 : scale;
@@ -243,7 +253,8 @@ function render({ model, el: root }) {
     });
     for (let k = 0; k < nmax; k++) {
       svg("text", { x: left + k * (2 * bw + gap) + bw, y: 8 + lines.length * rh + 8,
-                    "text-anchor": "middle", "font-size": "11", fill: "#555", text: `unit ${k}` }, panel);
+                    "text-anchor": "middle", "font-size": "11", fill: "#555",
+                    text: t_("sequence_explorer.unit", { unit: k }) }, panel);
     }
     panel.setAttribute("width", Math.max(left + nmax * (2 * bw + gap) + 10, 560));
     panel.setAttribute("height", 8 + lines.length * rh + 16);
@@ -253,22 +264,40 @@ function render({ model, el: root }) {
     const steps = model.get("steps");
     if (!steps || !steps.h || steps.h.length === 0) return;
     const colors = model.get("colors");
+    const tc = model.get("text_colors") || colors;
     const T = steps.h.length;
     t = clampStep(t, T);
-    title.textContent = model.get("title");
+    const titles = model.get("titles") || {};
+    title.textContent = titles[t_.lang] || model.get("title");
     slider.max = String(T - 1);
     slider.value = String(t);
-    tLabel.textContent = `t = ${t} (of 0…${T - 1})`;
-    drawHeatmap(steps, colors);
-    drawPanel(frame(steps, t), colors, model.get("names"));
+    tLabel.textContent = t_("sequence_explorer.t_label", { t, last: T - 1 });
+    slider.setAttribute("aria-valuetext", tLabel.textContent);
+    const focused = focusColumn;
+    drawHeatmap(steps, colors, tc);
+    panel.setAttribute("aria-label", t_("sequence_explorer.panel_aria", { t }));
+    drawPanel(frame(steps, t), colors, tc);
+    // A column activated from the keyboard is redrawn: give the focus back to its new self.
+    if (focused !== null) {
+      const col = heat.querySelector(`[data-testid="column-${focused}"]`);
+      if (col) col.focus();
+      focusColumn = null;
+    }
   }
 
-  model.on("change:t", () => { t = model.get("t"); draw(); });
-  model.on("change:steps", () => { stop(); t = model.get("t"); draw(); });
-  model.on("change:colors", draw);
-  model.on("change:title", draw);
+  const handlers = {
+    "change:t": () => { t = model.get("t"); draw(); },
+    "change:steps": () => { stop(); t = model.get("t"); draw(); },
+    "change:colors": draw, "change:title": draw, "change:titles": draw,
+  };
+  for (const [ev, f] of Object.entries(handlers)) model.on(ev, f);
   draw();
-  return () => stop();
+  return () => {
+    stop();
+    for (const [ev, f] of Object.entries(handlers)) model.off(ev, f);
+  };
 }
 
-export default { render };
+// bookRender comes from _common.js, which BookWidget puts in front: look it up only when rendering,
+// so that node can import this file alone for its exported math.
+export default { render: (ctx) => bookRender(render)(ctx) };

@@ -24,15 +24,21 @@ class SequenceExplorer(BookWidget):
 
     ``steps`` holds lists indexed ``[t][unit]``: ``x`` (T, I) and ``i``, ``f``, ``g``,
     ``o``, ``c``, ``h`` (T, H), plus ``h0``/``c0`` (H,), the state before t = 0.
-    ``t`` is the step on show.
+    ``t`` is the step on show. ``title`` is a string, or ``{language: text}`` (``"en"``,
+    ``"zh_CN"``) to give the title in every edition of the book; the page shows the one of
+    its language (``titles``), else the English ``title``.
     """
 
     _js_file = "sequence_explorer.js"
     steps = traitlets.Dict().tag(sync=True)
     t = traitlets.Int(0).tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
+    titles = traitlets.Dict().tag(sync=True)  # {language: title}; "" or missing -> title
 
     def __init__(self, model, x, hx=None, title="", **kwargs):
+        if isinstance(title, dict):
+            kwargs.setdefault("titles", dict(title))
+            title = title.get("en", next(iter(title.values()), ""))
         if getattr(model, "num_layers", None) != 1 or getattr(model, "bidirectional", True):
             raise ValueError("SequenceExplorer needs a one-layer, one-direction LSTM, got "
                              f"{model!r}")
