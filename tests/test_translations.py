@@ -20,7 +20,9 @@ PO_FILES = sorted(LOCALE.rglob("*.po"))
 # Markup that a translation must carry over unchanged: inline code, math, MyST roles with
 # their targets, link targets, and substitutions. The text around them is translated.
 MARKUP = [
-    re.compile(r"\{[\w:.-]+\}`[^`]*`"),          # {cite:p}`key`, {doc}`path`, {numref}`x`
+    # {cite:p}`key`, {doc}`path`, {term}`text <target>`: a role starts a word (so `{kind}_l{layer}`
+    # inside code is not one); with an explicit title only the role and its target count.
+    re.compile(r"(?<![\w`}])\{[a-z][\w:.-]*\}`[^`]*`"),
     re.compile(r"``[^`]+``|`[^`]+`"),             # inline code
     re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S),   # math
     re.compile(r"\]\(([^)\s]+)\)"),               # the target of [text](target)
@@ -30,11 +32,19 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
+def _token(match: re.Match) -> str:
+    token = match.group(0)
+    role = re.fullmatch(r"(\{[^}]+\})`(?:[^`<]*<([^`>]+)>|([^`]*))`", token)
+    if role:  # {term}`隐藏状态 <hidden state>` carries the same target as {term}`hidden state`
+        return f"{role.group(1)}`{(role.group(2) or role.group(3)).strip()}`"
+    return token
+
+
 def markup(text: str) -> Counter:
     found = Counter()
     for pattern in MARKUP:
         for m in pattern.finditer(text):
-            found[m.group(0)] += 1
+            found[_token(m)] += 1
         text = pattern.sub(" ", text)
     return found
 
@@ -112,3 +122,8 @@ def test_checks_can_fail():
     assert markup(src) != markup("用 `h_n[-1]`，$H=3$，见 {cite:t}`hochreiter1997lstm` 与 [torch](https://x.y)。")
     assert markup(src) != markup("用 `h_n[-1]`，$H = 3$，见 {cite:p}`hochreiter1997lstm` 与 [torch](https://x.y)。")
     assert markup(src) != markup("用 `h_n[-1]`，$H = 3$，见 {cite:t}`hochreiter1997lstm` 与 [torch](https://z)。")
+    # A glossary link may get a translated title, but not another target.
+    assert markup("the {term}`hidden state`") == markup("{term}`隐藏状态 <hidden state>`")
+    assert markup("the {term}`hidden state`") != markup("{term}`隐藏状态 <cell state>`")
+    # Braces inside code are code, not a role.
+    assert markup("`{kind}_l{layer}` plus `_reverse`") == markup("`{kind}_l{layer}` 加上 `_reverse`")

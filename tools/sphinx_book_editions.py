@@ -8,11 +8,21 @@ page of another edition is always at a known relative address. The extension
   from a page (the book's title, the search box's placeholder), from ``EDITIONS`` below;
 * puts a language switch in every page's header, linking to the same page in each other
   edition (``edition-switch.html``), with ``hreflang`` so that browsers and search engines
-  know the pages are translations of each other.
+  know the pages are translations of each other;
+* translates the captions of the parts of the table of contents ("Start here", ...):
+  sphinx-external-toc inserts the toctrees after Sphinx has translated the page;
+* keeps display math out of the catalogues: an equation is the same in every language, and
+  Sphinx 7.4 re-parses a translated ``math_block`` as prose, which breaks it on the page.
 """
 from __future__ import annotations
 
 import pathlib
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 
 # The editions, English first. "dir" is the edition's folder under _build/html/.
 EDITIONS = {
@@ -35,6 +45,35 @@ def edition_links(language: str, pagename: str) -> list[dict]:
         links.append({"code": code, "name": edition["name"], "lang": edition["lang"],
                       "url": f"{up}{folder}{pagename}.html", "current": code == language})
     return links
+
+
+class DisplayMathIsNotProse(SphinxTransform):
+    """Mark every display equation untranslatable, before Sphinx's Locale transform (20)."""
+
+    default_priority = 15
+
+    def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """Translate toctree captions after sphinx-external-toc's InsertToctrees (priority 100)."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        if (self.config.language or "en") == "en":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(pathlib.Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+                toctree["rawcaption"] = toctree["caption"]
 
 
 def _on_config_inited(app, config) -> None:
@@ -63,6 +102,8 @@ def _on_page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.add_transform(DisplayMathIsNotProse)
+    app.add_transform(TranslateTocCaptions)
     app.connect("config-inited", _on_config_inited)
     app.connect("html-page-context", _on_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
