@@ -29,6 +29,9 @@ MARKUP = [
     re.compile(r"\{\{[^}]+\}\}"),                 # substitutions
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# A message is re-parsed as Markdown on its own: a translation that starts like a list item or
+# a heading ("1. 单层") becomes one, and Sphinx then silently keeps the English. Escape it: "1\\.".
+BLOCK_START = re.compile(r"^(\d+[.)]\s|[-*+]\s|#|>)")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -109,6 +112,8 @@ def test_every_message_translated_and_faithful(po):
             lost = markup(m.id) - markup(m.string)
             added = markup(m.string) - markup(m.id)
             problems.append(f"markup changed in {where}: lost {dict(lost)}, added {dict(added)}")
+        if BLOCK_START.match(m.string) and not BLOCK_START.match(m.id):
+            problems.append(f"starts like a list item or heading, so Sphinx drops it: {m.string[:40]!r}")
         if ENGLISH_WORD.search(prose(m.id)) and not CJK.search(m.string):
             problems.append(f"not Chinese: {where} -> {m.string[:70]!r}")
     assert not problems, f"{len(problems)} problem(s) in {po.name}:\n" + "\n".join(problems[:40])
@@ -122,6 +127,7 @@ def test_checks_can_fail():
     assert markup(src) != markup("用 `h_n[-1]`，$H=3$，见 {cite:t}`hochreiter1997lstm` 与 [torch](https://x.y)。")
     assert markup(src) != markup("用 `h_n[-1]`，$H = 3$，见 {cite:p}`hochreiter1997lstm` 与 [torch](https://x.y)。")
     assert markup(src) != markup("用 `h_n[-1]`，$H = 3$，见 {cite:t}`hochreiter1997lstm` 与 [torch](https://z)。")
+    assert BLOCK_START.match("1. 单层") and not BLOCK_START.match("1\\. 单层")
     # A glossary link may get a translated title, but not another target.
     assert markup("the {term}`hidden state`") == markup("{term}`隐藏状态 <hidden state>`")
     assert markup("the {term}`hidden state`") != markup("{term}`隐藏状态 <cell state>`")
