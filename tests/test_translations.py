@@ -22,7 +22,7 @@ PO_FILES = sorted(LOCALE.rglob("*.po"))
 MARKUP = [
     # {cite:p}`key`, {doc}`path`, {term}`text <target>`: a role starts a word (so `{kind}_l{layer}`
     # inside code is not one); with an explicit title only the role and its target count.
-    re.compile(r"(?<![\w`}])\{[a-z][\w:.-]*\}`[^`]*`"),
+    re.compile(r"(?<![A-Za-z0-9_`}])\{[a-z][\w:.-]*\}`[^`]*`"),
     re.compile(r"``[^`]+``|`[^`]+`"),             # inline code
     re.compile(r"\$\$.+?\$\$|\$[^$]+\$", re.S),   # math
     re.compile(r"\]\(([^)\s]+)\)"),               # the target of [text](target)
@@ -131,5 +131,6 @@ def test_checks_can_fail():
     # A glossary link may get a translated title, but not another target.
     assert markup("the {term}`hidden state`") == markup("{term}`隐藏状态 <hidden state>`")
     assert markup("the {term}`hidden state`") != markup("{term}`隐藏状态 <cell state>`")
+    assert markup("see {term}`cell state`") == markup("见{term}`细胞状态 <cell state>`")
     # Braces inside code are code, not a role.
     assert markup("`{kind}_l{layer}` plus `_reverse`") == markup("`{kind}_l{layer}` 加上 `_reverse`")
