@@ -64,3 +64,28 @@ def test_connectivity_heatmap_can_leave_the_colour_bar_to_the_caller():
     plot_connectivity(m, ax=axes[1], colorbar=False)
     assert len(fig.axes) == 3          # two panels and one colour bar
     plt.close(fig)
+
+
+def test_every_curve_has_its_own_line_style_and_the_models_their_markers():
+    """Colour is not the only cue: no two curves share a line style, LSTM and RNN have different
+    markers, and the figure is opaque white (legible on a dark page)."""
+    from matplotlib.colors import to_hex
+
+    curves = {"RNN": 0.5 ** np.arange(30), "LSTM, bias 0": 0.6 ** np.arange(30),
+              "LSTM, bias 1": 0.9 ** np.arange(30), "RNN, x 4": 1.1 ** np.arange(30), "IRNN": np.ones(30)}
+    ax = plot_distance(curves)
+    lines = ax.get_lines()
+    styles = [(str(ln.get_linestyle()), str(ln.get_dashes() if hasattr(ln, "get_dashes") else ""))
+              for ln in lines]
+    dashes = [tuple(ln._unscaled_dash_pattern[1] or ()) + (ln.get_linestyle(),) for ln in lines]
+    assert len(set(dashes)) == len(lines), dashes
+    assert lines[0].get_marker() == "s" and lines[1].get_marker() == "o"
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    assert to_hex(ax.figure.get_facecolor(), keep_alpha=True) == "#ffffffff"
+    plt.close(ax.figure)
+    h = {"step": [0, 100], "test_mse": [1.0, 0.1]}
+    ax = plot_learning_curves({"RNN": h, "LSTM": h})
+    a, b = ax.get_lines()
+    assert (a.get_linestyle(), a.get_marker()) != (b.get_linestyle(), b.get_marker())
+    assert a.get_marker() != b.get_marker() and styles
+    plt.close("all")

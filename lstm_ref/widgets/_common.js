@@ -44,7 +44,9 @@ const BOOK_CSS = `
 .lstm-widget { box-sizing: border-box; max-width: 100%; overflow-x: auto; background: #ffffff;
   color: #1a1a1a; color-scheme: light; border: 1px solid #c4c4c4; border-radius: 8px;
   padding: 10px 12px; margin: 4px 0; }
-.lstm-widget code { color: inherit; background: none; border: none; font-size: inherit; padding: 0; }
+/* :not(#lstm-widget-none) lifts the rule above a theme's html[data-theme=dark] code { color } */
+.lstm-widget code:not(#lstm-widget-none) { color: inherit; background: none; border: none;
+  font-size: inherit; padding: 0; }
 .lstm-widget button, .lstm-widget select, .lstm-widget input[type=number] { font: inherit;
   color: #1a1a1a; background: #f6f6f6; border: 1px solid #767676; border-radius: 4px;
   min-height: 28px; min-width: 28px; padding: 2px 8px; }

@@ -130,7 +130,6 @@ function render({ model, el: root }) {
 
   let t = clampStep(model.get("t"), (model.get("steps").h || [[]]).length);
   let timer = null;
-  let focusColumn = null;
 
   function setT(v) {
     const steps = model.get("steps");
@@ -202,7 +201,7 @@ function render({ model, el: root }) {
     for (let s = 0; s < T; s++) {
       const hit = svg("rect", { x: left + s * cw, y: top, width: cw, height: y - top,
                                 fill: "transparent", "data-testid": `column-${s}` }, heat);
-      bookActivate(hit, t_("sequence_explorer.column", { t: s }), () => { stop(); focusColumn = s; setT(s); });
+      bookActivate(hit, t_("sequence_explorer.column", { t: s }), () => { stop(); setT(s); });
       if (s === t) hit.setAttribute("aria-current", "step");
     }
     svg("rect", { x: left + t * cw, y: top - 1, width: cw, height: y - top - 4, fill: "none",
@@ -273,15 +272,15 @@ function render({ model, el: root }) {
     slider.value = String(t);
     tLabel.textContent = t_("sequence_explorer.t_label", { t, last: T - 1 });
     slider.setAttribute("aria-valuetext", tLabel.textContent);
-    const focused = focusColumn;
+    // Redrawing replaces the columns: give the focus back to the one that had it.
+    const active = root.ownerDocument.activeElement;
+    const focused = active && heat.contains(active) ? active.getAttribute("data-testid") : null;
     drawHeatmap(steps, colors, tc);
     panel.setAttribute("aria-label", t_("sequence_explorer.panel_aria", { t }));
     drawPanel(frame(steps, t), colors, tc);
-    // A column activated from the keyboard is redrawn: give the focus back to its new self.
     if (focused !== null) {
-      const col = heat.querySelector(`[data-testid="column-${focused}"]`);
+      const col = heat.querySelector(`[data-testid="${focused}"]`);
       if (col) col.focus();
-      focusColumn = null;
     }
   }
 
