@@ -103,11 +103,15 @@ const CSS = `
 .ge-gates { display: grid; grid-template-columns: repeat(2, auto); gap: 4px 16px; }
 .ge-gate { display: flex; align-items: center; gap: 6px; }
 .ge-gate .ge-read { min-width: 8em; }
+.ge-right { min-width: 0; max-width: 100%; }
 .ge-out table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0; width: auto; }
 .ge-out td, .ge-out th { padding: 2px 8px; text-align: right; color: #1a1a1a; background: none; }
 .ge-eq { margin-top: 6px; font-size: 13px; line-height: 1.6; }
 .ge-bar { display: inline-block; height: 9px; vertical-align: middle; border-radius: 2px; }
-@media (max-width: 500px) { .ge-gates { grid-template-columns: auto; } }
+@media (max-width: 500px) {
+  .ge-gates { grid-template-columns: auto; }
+  .ge-out td, .ge-out th { padding: 2px 3px; font-size: 12px; }
+}
 `;
 
 function render({ model, el: root }) {
@@ -175,7 +179,7 @@ function render({ model, el: root }) {
   left.append(inputs, biases, presetsHead, presets);
 
   // Gates: curve with the operating point, pre-activation and value per unit.
-  const right = el("div");
+  const right = el("div", { class: "ge-right" });
   const gatesBox = el("div", { class: "ge-gates" });
   const gateViews = {};
   for (const k of GATES) {

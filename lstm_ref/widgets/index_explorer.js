@@ -186,7 +186,7 @@ function render({ model, el: root }) {
     if (!d) return;
     const dc = model.get("direction_colors");
     const dtc = { forward: bookTextColor(dc.forward), reverse: bookTextColor(dc.reverse) };
-    const cw = 44, ch = 20, gapB = 18;
+    const cw = 44, ch = 26, gapB = 18;  // cells at least 24 px tall: touch targets
     const match = !selected ? null
       : selected.tensor === "output" ? ["h_n", hnOfOutput(cfg, ...selected.index)]
       : ["output", outputOfHn(cfg, ...selected.index)];

@@ -1,0 +1,70 @@
+"""The widgets on a dark page and on a phone: each sits on its own light card (explicit
+background, text colour, border, padding), so its colours keep their contrast when the book is
+in dark mode (pydata-sphinx-theme's ``<html data-theme="dark">``); at 390 px wide it stays inside
+the page (it scrolls inside its own box) and its controls are touch-sized (>= 24 px).
+
+Screenshots of every widget in en/zh-CN, light/dark, 1024/390 px go to test-artifacts/widgets/.
+"""
+import pathlib
+
+import pytest
+
+from widget_cases import NAMES, make
+
+ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "test-artifacts" / "widgets"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1024, "height": 900}
+
+LAYOUT_JS = """() => {
+  const root = document.querySelector('#root');
+  const card = root.classList.contains('lstm-widget') ? root : root.querySelector('.lstm-widget');
+  const cs = getComputedStyle(card);
+  const box = card.getBoundingClientRect();
+  const targets = Array.from(card.querySelectorAll('input, select, button, [role=button]')).map((e) => {
+    // A checkbox is operated through its whole <label>: that is its target.
+    const t = e.type === 'checkbox' && e.closest('label') ? e.closest('label') : e;
+    const r = t.getBoundingClientRect();
+    return { id: e.getAttribute('data-testid') || e.outerHTML.slice(0, 60), w: r.width, h: r.height };
+  });
+  return {
+    background: cs.backgroundColor, color: cs.color, border: cs.borderTopWidth, padding: cs.paddingTop,
+    overflowX: cs.overflowX, maxWidth: cs.maxWidth, left: box.left, right: box.right,
+    pageBackground: getComputedStyle(document.body).backgroundColor,
+    pageScroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    viewport: document.documentElement.clientWidth, targets,
+  };
+}"""
+
+
+def shot_path(name, lang, theme, width):
+    return ARTIFACTS / f"{name}-{lang}-{theme}-{width}.png"
+
+
+@pytest.mark.parametrize("width", [DESKTOP["width"], PHONE["width"]])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("name", NAMES)
+def test_card_fits_and_reads_on_light_and_dark_pages(browser, tmp_path, name, lang, theme, width):
+    from widget_harness import rendered, run_axe
+
+    viewport = PHONE if width == PHONE["width"] else DESKTOP
+    with rendered(browser, make(name), tmp_path, lang=lang, theme=None if theme == "light" else "dark",
+                  viewport=viewport) as page:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot_path(name, lang, theme, width)), full_page=True)
+        lay = page.evaluate(LAYOUT_JS)
+        contrast = [v for v in run_axe(page) if v["id"] == "color-contrast"]
+    # The card: light background and dark text whatever the page, a border and padding.
+    assert lay["background"] == "rgb(255, 255, 255)", lay
+    assert lay["color"] == "rgb(26, 26, 26)", lay
+    assert lay["border"] == "1px" and float(lay["padding"].removesuffix("px")) >= 8
+    if theme == "dark":
+        assert lay["pageBackground"] == "rgb(20, 24, 30)"  # the harness really is dark
+    assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]
+    # Inside the page: the widget scrolls in its own box, never the page.
+    assert lay["overflowX"] == "auto" and lay["maxWidth"] == "100%"
+    assert lay["pageScroll"] <= 0, f"{name}: the page scrolls sideways by {lay['pageScroll']} px"
+    assert lay["left"] >= 0 and lay["right"] <= lay["viewport"] + 0.5
+    # Touch targets (WCAG 2.5.8): at least 24 x 24 CSS px.
+    small = [t for t in lay["targets"] if t["w"] < 24 or t["h"] < 24]
+    assert not small, f"{name}: targets under 24 px: {small[:5]}"
