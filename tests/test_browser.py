@@ -26,6 +26,7 @@ import inspect
 import json
 import pathlib
 import re
+import sys
 import threading
 import urllib.parse
 
@@ -70,6 +71,24 @@ TOC_PAGES = [pathlib.PurePosixPath(f).with_suffix("").as_posix()
 SITE_PAGES = ["genindex", "search"]
 PAGES = TOC_PAGES + SITE_PAGES
 NOTEBOOK_PAGES = [p for p in TOC_PAGES if (_source_of(p) or pathlib.Path()).suffix == ".ipynb"]
+
+# The editions (tools/sphinx_book_editions.py): each is the same set of pages in its folder.
+sys.path.insert(0, str(ROOT / "tools"))
+from sphinx_book_editions import EDITIONS, edition_links  # noqa: E402
+
+EDITION_DIRS = {code: (e["dir"] + "/" if e["dir"] else "") for code, e in EDITIONS.items()}
+# A page of an edition: "chapters/tour" (English) or "zh_CN/chapters/tour".
+EDITION_PAGES = [EDITION_DIRS[code] + name for code in EDITIONS for name in PAGES]
+PHONE = {"width": 390, "height": 844}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _edition_of(path: str) -> tuple[str, str]:
+    """("zh_CN", "chapters/tour") for "zh_CN/chapters/tour"."""
+    for code, folder in EDITION_DIRS.items():
+        if folder and path.startswith(folder):
+            return code, path[len(folder):]
+    return "en", path
 
 
 # ----- fixtures: the static server (Chromium: ``browser`` in conftest.py) ------------
@@ -142,9 +161,12 @@ MATH_JS = """() => {
 }"""
 
 
-def _open(browser, site, name: str) -> Visit:
+def _open(browser, site, name: str, *, mode: str = "light", viewport=None) -> Visit:
+    """Open page ``name`` (e.g. "zh_CN/chapters/tour") with the reader's colour preference
+    ``mode`` (the book follows it) at ``viewport`` (desktop by default)."""
     base, _ = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                  color_scheme=mode, has_touch=viewport is not None)
     page = context.new_page()
     visit = Visit(page, [], [], [])
     host = urllib.parse.urlsplit(base).netloc
@@ -180,8 +202,8 @@ def _open(browser, site, name: str) -> Visit:
 def open_page(browser, site):
     visits = []
 
-    def _open_page(name):
-        visits.append(_open(browser, site, name))
+    def _open_page(name, **kwargs):
+        visits.append(_open(browser, site, name, **kwargs))
         return visits[-1]
 
     yield _open_page
@@ -198,41 +220,112 @@ def _widget_state(html_dir: pathlib.Path, name: str) -> dict:
 
 # ----- every page -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_renders_offline(open_page, site, name):
-    _, html_dir = site
-    assert (html_dir / f"{name}.html").exists(), f"{name}.html is not in the build"
-    visit = open_page(name)
+# Boxes that may scroll sideways on a phone, inside themselves: code, outputs, widgets,
+# display math and tables. Anything else that scrolls, or a page that does, fails.
+OWN_SCROLL = ("pre, div.highlight, .cell_output, .output, .lstm-widget, .widget-subarea, "
+              "div.math, mjx-container, .pst-scrollable-table-container, table")
+
+OVERFLOW_JS = """(allowed) => {
+  const W = document.documentElement.clientWidth;
+  const scrollers = Array.from(document.querySelectorAll('body *')).filter((e) => {
+    const o = getComputedStyle(e).overflowX;
+    return (o === 'auto' || o === 'scroll') && e.scrollWidth > e.clientWidth + 1
+      && e.checkVisibility() && !e.closest(allowed);
+  }).map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`);
+  return { page: document.scrollingElement.scrollWidth - W, scrollers };
+}"""
+
+
+def _axe(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line per rule."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']}; e.g. "
+            f"{v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def _check_page(visit, html_dir: pathlib.Path, path: str, shot: pathlib.Path) -> None:
+    """The checks every page passes in every mode: offline, math typeset, widgets drawn, axe."""
     page = visit.page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '__')}.png"), full_page=True)
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
 
-    assert not visit.blocked, f"{name}: requests to other hosts (blocked): {visit.blocked}"
-    assert not visit.failed_requests, f"{name}: failed requests: {visit.failed_requests}"
-    assert not visit.console_errors, f"{name}: console errors: {visit.console_errors}"
+    assert not visit.blocked, f"{path}: requests to other hosts (blocked): {visit.blocked}"
+    assert not visit.failed_requests, f"{path}: failed requests: {visit.failed_requests}"
+    assert not visit.console_errors, f"{path}: console errors: {visit.console_errors}"
 
-    source_math = (html_dir / f"{name}.html").read_text().count('class="math')
+    text = (html_dir / f"{path}.html").read_text()
+    source_math = text.count('class="math')
     math = page.evaluate(MATH_JS)
     if source_math:
-        assert math["mathjax"], f"{name}: the page has {source_math} equations but MathJax did not load"
-    assert math["typeset"] == math["total"], f"{name}: {math['total'] - math['typeset']} of {math['total']} equations not typeset"
-    assert not math["errors"], f"{name}: MathJax errors: {math['errors']}"
+        assert math["mathjax"], f"{path}: the page has {source_math} equations but MathJax did not load"
+    assert math["typeset"] == math["total"], f"{path}: {math['total'] - math['typeset']} of {math['total']} equations not typeset"
+    assert not math["errors"], f"{path}: MathJax errors: {math['errors']}"
 
     views = page.evaluate(VIEWS_JS)
-    n_tags = (html_dir / f"{name}.html").read_text().count(f'<script type="{VIEW_MIME}">')
-    assert len(views) == n_tags
+    assert len(views) == text.count(f'<script type="{VIEW_MIME}">')
     blank = [v["modelId"] for v in views if not v["rendered"]]
-    assert not blank, f"{name}: {len(blank)} of {len(views)} widget views blank: {blank}"
+    assert not blank, f"{path}: {len(blank)} of {len(views)} widget views blank: {blank}"
     foreign = page.evaluate(FOREIGN_SVG_JS)
-    assert not foreign, f"{name}: invisible SVG (HTML-namespace elements): {sorted(set(foreign))}"
+    assert not foreign, f"{path}: invisible SVG (HTML-namespace elements): {sorted(set(foreign))}"
+
+    violations = _axe(page)
+    assert not violations, f"{path}: axe-core, serious or critical:\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("path", EDITION_PAGES)
+def test_page_renders_offline(open_page, site, path):
+    """Light mode on a desktop: offline, typeset, widgets drawn, no serious axe violation."""
+    _, html_dir = site
+    assert (html_dir / f"{path}.html").exists(), f"{path}.html is not in the build"
+    visit = open_page(path)
+    lang = visit.page.evaluate("() => document.documentElement.lang")
+    assert lang == EDITIONS[_edition_of(path)[0]]["lang"], f"{path}: <html lang={lang!r}>"
+    _check_page(visit, html_dir, path, ARTIFACTS / "light" / f"{path.replace('/', '__')}.png")
+
+
+@pytest.mark.parametrize("path", EDITION_PAGES)
+def test_page_dark_mode_on_a_phone(open_page, site, path):
+    """Dark mode at 390 px: the theme follows the reader's preference, the same checks pass
+    (axe's contrast rule included), and nothing but code, outputs, widgets, math and tables
+    scrolls sideways."""
+    _, html_dir = site
+    visit = open_page(path, mode="dark", viewport=PHONE)
+    theme = visit.page.evaluate("() => document.documentElement.dataset.theme")
+    assert theme == "dark", f"{path}: data-theme={theme!r} for a reader who prefers dark"
+    _check_page(visit, html_dir, path, ARTIFACTS / "dark-phone" / f"{path.replace('/', '__')}.png")
+    overflow = visit.page.evaluate(OVERFLOW_JS, OWN_SCROLL)
+    assert overflow["page"] <= 0, f"{path}: the page scrolls sideways by {overflow['page']} px at 390 px"
+    assert not overflow["scrollers"], f"{path}: boxes that scroll sideways: {overflow['scrollers']}"
+
+
+@pytest.mark.parametrize("path", EDITION_PAGES)
+def test_language_switch(site, path):
+    """Every page links to the same page in every other edition, which exists."""
+    _, html_dir = site
+    edition, name = _edition_of(path)
+    text = (html_dir / f"{path}.html").read_text()
+    nav = re.search(r'<nav class="edition-switch"[^>]*>(.*?)</nav>', text, re.S)
+    assert nav, f"{path}: no language switch"
+    links = dict(re.findall(r'href="([^"]+)" hreflang="([^"]+)"', nav.group(1)))
+    want = {e["url"]: e["lang"] for e in edition_links(edition, name) if not e["current"]}
+    assert links == want, f"{path}: switch {links}, want {want}"
+    for url in links:
+        twin = ((html_dir / path).parent / url).resolve()
+        assert twin.is_file(), f"{path}: the switch points to {url}, which is not built"
+        assert twin.relative_to(html_dir.resolve()).with_suffix("").as_posix().endswith(name)
 
 
 def test_every_page_of_the_build_is_tested(site):
     _, html_dir = site
     built = {p.relative_to(html_dir).with_suffix("").as_posix() for p in html_dir.rglob("*.html")
-             if not p.relative_to(html_dir).parts[0].startswith("_")}
-    built.discard("index")  # jupyter-book's redirect to the root page
-    assert built == set(PAGES), f"built but untested: {built - set(PAGES)}; listed but not built: {set(PAGES) - built}"
+             if not p.relative_to(html_dir).parts[0].startswith("_")
+             and "_static" not in p.relative_to(html_dir).parts}
+    # jupyter-book's redirect to the root page, in every edition
+    built -= {EDITION_DIRS[code] + "index" for code in EDITIONS}
+    assert built == set(EDITION_PAGES), (f"built but untested: {built - set(EDITION_PAGES)}; "
+                                         f"listed but not built: {set(EDITION_PAGES) - built}")
 
 
 def _page_bytes(html_dir: pathlib.Path, name: str) -> int:
@@ -252,32 +345,38 @@ def _page_bytes(html_dir: pathlib.Path, name: str) -> int:
 
 
 def test_page_weight(site):
+    """Every page is under MAX_PAGE_BYTES, and a translated page weighs at most 1.2x its twin."""
     _, html_dir = site
-    sizes = {name: _page_bytes(html_dir, name) for name in TOC_PAGES}
+    sizes = {EDITION_DIRS[code] + n: _page_bytes(html_dir, EDITION_DIRS[code] + n)
+             for code in EDITIONS for n in TOC_PAGES}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "page-sizes.txt").write_text(
         "".join(f"{n:<40} {b / 1e6:8.3f} MB\n" for n, b in sorted(sizes.items())))
     heavy = {n: b for n, b in sizes.items() if b > MAX_PAGE_BYTES}
     assert not heavy, f"pages over {MAX_PAGE_BYTES / 1e6} MB (HTML + own images): {heavy}"
+    ratios = {p: sizes[p] / sizes[_edition_of(p)[1]] for p in sizes if _edition_of(p)[0] != "en"}
+    over = {p: round(r, 3) for p, r in ratios.items() if r > 1.2}
+    assert not over, f"translated pages heavier than 1.2x their English twin: {over}"
 
 
-@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
-def test_launch_buttons(site, name):
+@pytest.mark.parametrize("path", [EDITION_DIRS[c] + n for c in EDITIONS for n in NOTEBOOK_PAGES])
+def test_launch_buttons(site, path):
     """Binder and Colab open this notebook from the repository; the .ipynb downloads."""
     _, html_dir = site
+    name = _edition_of(path)[1]
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = urllib.parse.urlsplit(config["repository"]["url"]).path.strip("/")
     branch = config["repository"].get("branch", "main")
     launch = config["launch_buttons"]
     nb_path = _source_of(name).relative_to(ROOT).as_posix()
-    hrefs = set(re.findall(r'href="([^"]+)"', (html_dir / f"{name}.html").read_text()))
+    hrefs = set(re.findall(r'href="([^"]+)"', (html_dir / f"{path}.html").read_text()))
     colab = f"{launch['colab_url']}/github/{repo}/blob/{branch}/{nb_path}"
     binder = f"{launch['binderhub_url']}/v2/gh/{repo}/{branch}?urlpath=lab/tree/{nb_path}"
     assert colab in hrefs, f"{name}: no Colab link {colab}"
     assert binder in hrefs, f"{name}: no Binder link {binder}"
     download = [h for h in hrefs if h.endswith(f"_sources/{nb_path}")]
     assert download, f"{name}: no .ipynb download link"
-    served = json.loads(((html_dir / f"{name}.html").parent / download[0]).read_text())
+    served = json.loads(((html_dir / f"{path}.html").parent / download[0]).read_text())
     source = json.loads((ROOT / nb_path).read_text())
     assert served["nbformat"] == 4 and served["cells"][0]["source"] == source["cells"][0]["source"]
 
@@ -535,11 +634,17 @@ WIDGET_PAGES = [n for n in TOC_PAGES if _has_widget_views(n)]
 
 def test_widget_pages_are_the_built_pages_with_widgets(site):
     _, html_dir = site
-    built = [n for n in TOC_PAGES if f'<script type="{VIEW_MIME}">' in (html_dir / f"{n}.html").read_text()]
-    assert built == WIDGET_PAGES
+    for code in EDITIONS:
+        folder = EDITION_DIRS[code]
+        built = [n for n in TOC_PAGES
+                 if f'<script type="{VIEW_MIME}">' in (html_dir / f"{folder}{n}.html").read_text()]
+        assert built == WIDGET_PAGES, f"{code}: widget pages {built}"
+        # Every edition embeds the same widget state: the data cannot drift between them.
+        for n in WIDGET_PAGES:
+            assert _widget_state(html_dir, folder + n) == _widget_state(html_dir, n), f"{folder}{n}"
 
 
-@pytest.mark.parametrize("name", WIDGET_PAGES)
+@pytest.mark.parametrize("name", [EDITION_DIRS[c] + n for c in EDITIONS for n in WIDGET_PAGES])
 def test_widgets_respond(open_page, site, name):
     _, html_dir = site
     states = _widget_state(html_dir, name)
@@ -559,5 +664,5 @@ def test_widgets_respond(open_page, site, name):
     assert not visit.console_errors, f"{name}: console errors while interacting: {visit.console_errors}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     visit.page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-    visit.page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '__')}__after-interaction.png"),
+    visit.page.screenshot(path=str(ARTIFACTS / "light" / f"{name.replace('/', '__')}__after-interaction.png"),
                           full_page=True)

@@ -26,9 +26,9 @@ from sphinx.util.i18n import docname_to_domain
 
 # The editions, English first. "dir" is the edition's folder under _build/html/.
 EDITIONS = {
-    "en": {"dir": "", "name": "English", "lang": "en",
+    "en": {"dir": "", "name": "English", "short": "EN", "lang": "en",
            "title": None, "search": None, "switch": "Language"},
-    "zh_CN": {"dir": "zh_CN", "name": "简体中文", "lang": "zh-CN",
+    "zh_CN": {"dir": "zh_CN", "name": "简体中文", "short": "中文", "lang": "zh-CN",
               "title": "LSTM：从 nn.LSTM 到第一性原理", "search": "搜索本书……",
               "switch": "语言"},
 }
@@ -42,7 +42,8 @@ def edition_links(language: str, pagename: str) -> list[dict]:
     links = []
     for code, edition in EDITIONS.items():
         folder = f"{edition['dir']}/" if edition["dir"] else ""
-        links.append({"code": code, "name": edition["name"], "lang": edition["lang"],
+        links.append({"code": code, "name": edition["name"], "short": edition["short"],
+                      "lang": edition["lang"],
                       "url": f"{up}{folder}{pagename}.html", "current": code == language})
     return links
 
