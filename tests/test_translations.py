@@ -15,7 +15,12 @@ from babel.messages.pofile import read_po
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
-PO_FILES = sorted(LOCALE.rglob("*.po"))
+# The themes' strings that the book translates itself (tools/sphinx_book_editions.py); the
+# other catalogues are the pages'.
+THEME_CATALOGS = {"sphinx", "booktheme"}
+THEME_PO = sorted(LOCALE / f"{name}.po" for name in THEME_CATALOGS)
+PO_FILES = sorted(p for p in LOCALE.rglob("*.po") if p not in THEME_PO)
+SITE = ROOT / ".venv" if (ROOT / ".venv").is_dir() else pathlib.Path(sys.prefix)
 
 # Markup that a translation must carry over unchanged: inline code, math, MyST roles with
 # their targets, link targets, and substitutions. The text around them is translated.
@@ -117,6 +122,39 @@ def test_every_message_translated_and_faithful(po):
         if ENGLISH_WORD.search(prose(m.id)) and not CJK.search(m.string):
             problems.append(f"not Chinese: {where} -> {m.string[:70]!r}")
     assert not problems, f"{len(problems)} problem(s) in {po.name}:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("po", THEME_PO, ids=lambda p: p.name)
+def test_theme_strings_are_translated_and_used(po):
+    """Each theme string is translated, and is a string the themes or the book's templates use."""
+    import pydata_sphinx_theme
+    import sphinx
+    import sphinx_book_theme
+
+    sources = ""
+    for package in (sphinx, pydata_sphinx_theme, sphinx_book_theme):
+        root = pathlib.Path(package.__file__).parent
+        sources += "".join(p.read_text(errors="replace") for p in root.rglob("*")
+                           if p.suffix in (".py", ".html") and "tests" not in p.parts)
+    sources += "".join(p.read_text() for p in (ROOT / "tools" / "templates").glob("*.html"))
+    catalog = load(po)
+    assert not catalog.fuzzy
+    for m in catalog:
+        if m.id:
+            assert m.string and CJK.search(m.string), f"{po.name}: {m.id!r} untranslated"
+            assert re.search(r"""(_|translate|translation)\(\s*["']%s["']""" % re.escape(m.id), sources), \
+                f"{po.name}: {m.id!r} is not a translatable string of the themes or templates"
+
+
+def test_book_title_is_the_translated_title_of_the_first_page():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from sphinx_book_editions import EDITIONS
+
+    intro = {m.id: m.string for m in load(LOCALE / "intro.po") if m.id}
+    for code, edition in EDITIONS.items():
+        if edition["title"]:
+            title = intro["LSTMs, from `nn.LSTM` to first principles"]
+            assert edition["title"] == title.replace("`", ""), (code, edition["title"], title)
 
 
 def test_checks_can_fail():

@@ -50,7 +50,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     out = args.path_output.resolve()
     if args.gettext:
-        return build("en", out, builder="gettext", strict=args.strict)
+        status = build("en", out, builder="gettext", strict=args.strict)
+        # sphinx.pot holds the strings of the HTML templates, not of the pages; the book's few
+        # translations of theme strings are kept by hand in locales/<lang>/LC_MESSAGES/sphinx.po,
+        # which sphinx-intl must not rewrite from it.
+        (out / "_build" / "gettext" / "sphinx.pot").unlink(missing_ok=True)
+        return status
     status = 0
     for language in args.languages:
         status |= build(language, out, strict=args.strict)

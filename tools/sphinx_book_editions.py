@@ -9,6 +9,10 @@ page of another edition is always at a known relative address. The extension
 * puts a language switch in every page's header, linking to the same page in each other
   edition (``edition-switch.html``), with ``hreflang`` so that browsers and search engines
   know the pages are translations of each other;
+* puts the book's own translations of theme strings (``locales/<lang>/LC_MESSAGES/sphinx.po``
+  and ``booktheme.po``) in front of the themes' catalogues: Sphinx reads ``sphinx.po`` from
+  ``locale_dirs`` first by itself, but sphinx-book-theme's ``booktheme`` catalogue must be
+  put behind ours here, and its two sidebar buttons (``templates/``) hard-code English;
 * translates the captions of the parts of the table of contents ("Start here", ...):
   sphinx-external-toc inserts the toctrees after Sphinx has translated the page;
 * keeps display math out of the catalogues: an equation is the same in every language, and
@@ -16,10 +20,12 @@ page of another edition is always at a known relative address. The extension
 """
 from __future__ import annotations
 
+import gettext
 import pathlib
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx import locale as sphinx_locale
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
@@ -77,11 +83,34 @@ class TranslateTocCaptions(SphinxTransform):
                 toctree["rawcaption"] = toctree["caption"]
 
 
+def _put_book_theme_catalogue_first(app, language: str) -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for locale_dir in app.config.locale_dirs:
+        po = pathlib.Path(app.srcdir, locale_dir, language, "LC_MESSAGES", "booktheme.po")
+        if not po.is_file():
+            continue
+        mo = po.with_suffix(".mo")
+        if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
+            with open(po, "rb") as f:
+                catalog = read_po(f, locale=language)
+            with open(mo, "wb") as f:
+                write_mo(f, catalog)
+        ours = gettext.translation("booktheme", localedir=str(po.parents[2]), languages=[language])
+        theirs = sphinx_locale.translators.get(("general", "booktheme"))
+        if theirs is not None:
+            ours.add_fallback(theirs)
+        sphinx_locale.translators[("general", "booktheme")] = ours
+
+
 def _on_config_inited(app, config) -> None:
     language = config.language or "en"
     if language not in EDITIONS:
         raise ValueError(f"language {language!r} has no edition; expected one of {list(EDITIONS)}")
     edition = EDITIONS[language]
+    if language != "en":
+        _put_book_theme_catalogue_first(app, language)
     if edition["title"]:
         config.html_title = edition["title"]
         config.project = edition["title"]
@@ -92,8 +121,9 @@ def _on_config_inited(app, config) -> None:
     options["article_header_end"] = ["edition-switch.html", "article-header-buttons.html"]
     config.html_theme_options = options
     templates = str(pathlib.Path(__file__).with_name("templates"))
+    # First, so that its two sidebar buttons replace the theme's (the themes append theirs).
     if templates not in config.templates_path:
-        config.templates_path.append(templates)
+        config.templates_path.insert(0, templates)
 
 
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:
