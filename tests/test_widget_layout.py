@@ -68,3 +68,18 @@ def test_card_fits_and_reads_on_light_and_dark_pages(browser, tmp_path, name, la
     # Touch targets (WCAG 2.5.8): at least 24 x 24 CSS px.
     small = [t for t in lay["targets"] if t["w"] < 24 or t["h"] < 24]
     assert not small, f"{name}: targets under 24 px: {small[:5]}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_card_reads_in_jupyterlabs_dark_theme(browser, tmp_path, name):
+    """JupyterLab's dark theme (body[data-jp-theme-light=false]): the same light card, no
+    contrast violation."""
+    from widget_harness import rendered, run_axe
+
+    with rendered(browser, make(name), tmp_path, lang="zh-CN", theme="jupyterlab-dark", viewport=DESKTOP) as page:
+        page.screenshot(path=str(shot_path(name, "zh-CN", "jupyterlab-dark", DESKTOP["width"])), full_page=True)
+        lay = page.evaluate(LAYOUT_JS)
+        contrast = [v for v in run_axe(page) if v["id"] == "color-contrast"]
+    assert lay["pageBackground"] == "rgb(17, 17, 17)"
+    assert lay["background"] == "rgb(255, 255, 255)" and lay["color"] == "rgb(26, 26, 26)"
+    assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]

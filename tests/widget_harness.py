@@ -8,7 +8,8 @@ static page without a kernel. Tests then drive the DOM through ``data-testid``.
 ``rendered(..., lang="zh-CN")`` sets ``<html lang>`` as the Chinese edition of the book does;
 ``theme="dark"`` sets ``<html data-theme="dark">`` and a dark page (the colours of
 pydata-sphinx-theme's dark mode, with its rules that reach into a page's content: text and
-inline code colours, ``color-scheme: dark``); ``viewport={"width": 390, "height": 844}`` sizes
+inline code colours, ``color-scheme: dark``), ``theme="jupyterlab-dark"`` JupyterLab's
+``<body data-jp-theme-light="false">`` on a dark page; ``viewport={"width": 390, "height": 844}`` sizes
 the page (a phone).
 """
 import contextlib
@@ -26,11 +27,17 @@ html[data-theme="dark"] body { background: #14181e; color: #ced6dd; }
 html[data-theme="dark"] code { color: #f3c7ee; }
 html[data-theme="dark"] a { color: #66c9e1; }
 """
+# What JupyterLab's dark theme does: body[data-jp-theme-light="false"], dark background, light
+# text and its own colour scheme for form controls.
+_JLAB_DARK_CSS = """
+body[data-jp-theme-light="false"] { color-scheme: dark; background: #111111; color: rgba(255, 255, 255, 0.87); }
+body[data-jp-theme-light="false"] code { color: #ff7b72; }
+"""
 
 _PAGE = """<!doctype html><html lang="%(lang)s"%(theme)s><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>widget</title><style>body { margin: 8px; font-family: sans-serif; } %(css)s</style></head>
-<body><main><div id="root"></div></main><script type="module">
+<body%(body)s><main><div id="root"></div></main><script type="module">
 const state = %(state)s;
 const listeners = {};
 const model = {
@@ -61,7 +68,8 @@ def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
     page_file.write_text(_PAGE % {
         "state": json.dumps(state), "esm": json.dumps(widget._esm), "lang": html.escape(lang),
         "theme": ' data-theme="dark"' if theme == "dark" else "",
-        "css": _DARK_CSS if theme == "dark" else ""}, encoding="utf-8")
+        "body": ' data-jp-theme-light="false"' if theme == "jupyterlab-dark" else "",
+        "css": {"dark": _DARK_CSS, "jupyterlab-dark": _JLAB_DARK_CSS}.get(theme, "")}, encoding="utf-8")
     context = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
         page = context.new_page()
