@@ -545,7 +545,11 @@ def _check_index_explorer(root, s):
         equal = (output[b] == h_n[row, b, j]).nonzero().tolist()
         root.get_by_test_id(f"hn-{row}-{b}-{j}").click()
         read = {k: root.get_by_test_id(f"readout-{k}").text_content()
-                for k in ("layer", "direction", "time", "unit", "value", "match")}
+                for k in ("layer", "time", "unit", "value")}
+        # The direction and the equal cell in words are in the page's language; their
+        # data-value is not ("forward"/"reverse", "output[b, t, j]"/"none").
+        read.update({k: root.get_by_test_id(f"readout-{k}").get_attribute("data-value")
+                     for k in ("direction", "match")})
         where = f"index explorer L={L} D={D}, h_n[{row}, {b}, {j}]"
         assert (int(read["layer"]), read["direction"], int(read["time"]), int(read["unit"])) == \
             (layer, ("forward", "reverse")[direction], t, j), f"{where}: shows {read}"
