@@ -20,7 +20,6 @@ LOCALE = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
 THEME_CATALOGS = {"sphinx", "booktheme"}
 THEME_PO = sorted(LOCALE / f"{name}.po" for name in THEME_CATALOGS)
 PO_FILES = sorted(p for p in LOCALE.rglob("*.po") if p not in THEME_PO)
-SITE = ROOT / ".venv" if (ROOT / ".venv").is_dir() else pathlib.Path(sys.prefix)
 
 # Markup that a translation must carry over unchanged: inline code, math, MyST roles with
 # their targets, link targets, and substitutions. The text around them is translated.
@@ -92,11 +91,12 @@ def test_catalogue_is_current(po, templates):
     assert name in templates, f"{name}.po has no page; run make translations"
     with open(templates[name], "rb") as f:
         wanted = {m.id for m in read_po(f) if m.id}
-    have = {m.id for m in load(po) if m.id}
+    catalog = load(po)
+    have = {m.id for m in catalog if m.id}
     missing, stale = sorted(wanted - have), sorted(have - wanted)
     assert not missing and not stale, (f"{name}.po is stale against the sources (run make "
                                        f"translations): new {missing[:3]}, gone {stale[:3]}")
-    assert not load(po).obsolete, f"{name}.po keeps obsolete (#~) entries"
+    assert not catalog.obsolete, f"{name}.po keeps obsolete (#~) entries"
 
 
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: p.relative_to(LOCALE).as_posix())

@@ -72,15 +72,18 @@ class TranslateTocCaptions(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if (self.config.language or "en") == "en":
             return
+        # Only the root page has captioned toctrees: load no catalogue for the others.
+        toctrees = [t for t in self.document.findall(addnodes.toctree) if t.get("caption")]
+        if not toctrees:
+            return
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         dirs = [str(pathlib.Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
         catalog, found = init_locale(dirs, self.config.language, domain)
         if not found:
             return
-        for toctree in self.document.findall(addnodes.toctree):
-            if toctree.get("caption"):
-                toctree["caption"] = catalog.gettext(toctree["caption"])
-                toctree["rawcaption"] = toctree["caption"]
+        for toctree in toctrees:
+            toctree["caption"] = catalog.gettext(toctree["caption"])
+            toctree["rawcaption"] = toctree["caption"]
 
 
 def _put_book_theme_catalogue_first(app, language: str) -> None:
