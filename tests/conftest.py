@@ -1,4 +1,6 @@
 """Shared test settings: hypothesis profiles sized for a 2-core CI machine, and the strict book build."""
+import fcntl
+import json
 import os
 import pathlib
 import shutil
@@ -21,22 +23,38 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session")
-def strict_build():
-    """The strict build (-W -n --keep-going, every page) of every edition, once per session.
-
-    English into _build/html, Chinese into _build/html/zh_CN (tools/build_book.py), which
-    tests/test_browser.py then serves. BOOK_BUILD_DIR puts the build elsewhere, e.g. to test
-    while someone else builds.
-    """
-    out = pathlib.Path(os.environ.get("BOOK_BUILD_DIR", ROOT)).resolve()
+def _build_book(out: pathlib.Path) -> dict:
     # Start from an empty html folder: a full rebuild still leaves stale files behind.
     shutil.rmtree(out / "_build" / "html", ignore_errors=True)
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py"), "--strict",
                            "--path-output", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    return types.SimpleNamespace(returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr,
-                                 html_dir=out / "_build" / "html")
+    return {"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}
+
+
+@pytest.fixture(scope="session")
+def strict_build(tmp_path_factory):
+    """The strict build (-W -n --keep-going, every page) of every edition, once per run.
+
+    English into _build/html, Chinese into _build/html/zh_CN (tools/build_book.py), which
+    tests/test_browser.py then serves. BOOK_BUILD_DIR puts the build elsewhere, e.g. to test
+    while someone else builds. Under pytest-xdist the first worker to get here builds, under
+    a lock, and the others read its result: one build per run, never two into one folder.
+    """
+    out = pathlib.Path(os.environ.get("BOOK_BUILD_DIR", ROOT)).resolve()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        result = _build_book(out)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent  # the run's folder, common to its workers
+        record = shared / "strict_build.json"
+        with open(shared / "strict_build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if record.exists():
+                result = json.loads(record.read_text())
+            else:
+                result = _build_book(out)
+                record.write_text(json.dumps(result))
+    return types.SimpleNamespace(**result, html_dir=out / "_build" / "html")
 
 
 # ----- Chromium, shared by every browser test (one Playwright per session) -------------
@@ -47,10 +65,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def no_browser(reason: str):
+CHROMIUM_FIX = ("Install Debian's Chromium (`apt-get install -y chromium`, as .ci/run does); "
+                "never `playwright install`.")
+
+
+def no_browser(reason: str, fix: str = CHROMIUM_FIX):
     """Skip loudly, or fail under CI, where the browser tests must run."""
-    msg = (f"BROWSER TESTS NOT RUN: {reason}. Install Debian's Chromium "
-           "(`apt-get install -y chromium`, as .ci/run does); never `playwright install`.")
+    msg = f"BROWSER TESTS NOT RUN: {reason}. {fix}"
     if IN_CI:
         pytest.fail(msg + " (CI is set, so this is a failure.)")
     warnings.warn(msg)
@@ -71,3 +92,28 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# ----- pytest-xdist (make test: -n 2 --dist loadgroup) -----------------------------------
+
+# Files whose tests share nothing but session fixtures: each test may go to any worker.
+# Every other file runs whole in one worker: a notebook's cells share one kernel (nbval), and
+# a module's own fixtures (the JupyterLab server, the gettext extraction) start once.
+INDEPENDENT = {"tests/test_exercise_solutions.py", "tests/test_widget_layout.py",
+               "tests/test_widget_a11y.py", "tests/test_widget_labels.py"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its xdist group (before xdist reads the marks): its file, or for
+    tests/test_browser.py the page it opens (all the tests of one page share one visit)."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        callspec = getattr(item, "callspec", None)
+        if path == "tests/test_browser.py" and callspec is not None and "visit" in callspec.params:
+            group = f"{path}::{callspec.params['visit']}"
+        elif path in INDEPENDENT:
+            continue
+        else:
+            group = path
+        item.add_marker(pytest.mark.xdist_group(group))
