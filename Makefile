@@ -10,8 +10,8 @@ NOTEBOOKS := $(shell find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoi
 # Per-cell limit when executing notebooks: ipywidgets' interactive() has been
 # seen to stall nbclient until the timeout fires.
 CELL_TIMEOUT ?= 300
-# make test runs on this many pytest-xdist workers (tests/conftest.py keeps a notebook's cells,
-# a module's server and a page's visit together in one worker).
+# make test runs on this many pytest-xdist workers. --dist loadscope keeps a test file (a
+# notebook's cells share one kernel; a module's fixtures start once) or a class together.
 TEST_JOBS ?= 2
 
 .PHONY: book test lab outputs bench translations clean
@@ -37,7 +37,7 @@ translations: $(STAMP)
 # and the browser tests, in one pytest run.
 test: $(STAMP)
 	$(PY) -m pytest tests chapters --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    --nbval-cell-timeout=$(CELL_TIMEOUT) -n $(TEST_JOBS) --dist loadgroup
+	    --nbval-cell-timeout=$(CELL_TIMEOUT) -n $(TEST_JOBS) --dist loadscope
 
 # Jupyter refuses to start as root without --allow-root (containers, CI boxes).
 lab: $(STAMP)

@@ -93,27 +93,3 @@ def browser():
         yield chromium
         chromium.close()
 
-
-# ----- pytest-xdist (make test: -n 2 --dist loadgroup) -----------------------------------
-
-# Files whose tests share nothing but session fixtures: each test may go to any worker.
-# Every other file runs whole in one worker: a notebook's cells share one kernel (nbval), and
-# a module's own fixtures (the JupyterLab server, the gettext extraction) start once.
-INDEPENDENT = {"tests/test_exercise_solutions.py", "tests/test_widget_layout.py",
-               "tests/test_widget_a11y.py", "tests/test_widget_labels.py"}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Mark each test with its xdist group (before xdist reads the marks): its file, or for
-    tests/test_browser.py the page it opens (all the tests of one page share one visit)."""
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        callspec = getattr(item, "callspec", None)
-        if path == "tests/test_browser.py" and callspec is not None and "visit" in callspec.params:
-            group = f"{path}::{callspec.params['visit']}"
-        elif path in INDEPENDENT:
-            continue
-        else:
-            group = path
-        item.add_marker(pytest.mark.xdist_group(group))

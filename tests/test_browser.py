@@ -221,7 +221,7 @@ def _open(browser, site, name: str, *, mode: str = "light", viewport=None) -> Vi
     return visit
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def visit(request, browser, site):
     """One visit of page ``request.param`` for all of its tests (a page load, MathJax and the
     widget manager are most of a test's time). Opened as a reader who prefers dark mode on a
@@ -233,14 +233,10 @@ def visit(request, browser, site):
 
 
 # Settle after a change of colour preference or width: the theme's handler has set data-theme,
-# layout is done (two frames) and no CSS transition is still running, which would hand axe a
-# colour half-way between the modes.
-SETTLED_JS = """async (mode) => {
-  if (document.documentElement.dataset.theme !== mode) return false;
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
-  return true;
-}"""
+# no CSS transition is still running, which would hand axe a colour half-way between the
+# modes, and two frames have been laid out.
+SETTLED_JS = """(mode) => document.documentElement.dataset.theme === mode
+  && !document.getAnimations().some((a) => a instanceof CSSTransition && a.playState === 'running')"""
 
 
 def _show(visit, mode: str, viewport: dict) -> None:
@@ -248,6 +244,7 @@ def _show(visit, mode: str, viewport: dict) -> None:
     visit.page.emulate_media(color_scheme=mode)
     visit.page.set_viewport_size(viewport)
     visit.page.wait_for_function(SETTLED_JS, arg=mode, timeout=RENDER_TIMEOUT_MS)
+    visit.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def _widget_state(html_dir: pathlib.Path, name: str) -> dict:
@@ -313,8 +310,7 @@ def _check_page(visit, html_dir: pathlib.Path, path: str, shot: pathlib.Path, *,
     assert not violations, f"{path}: axe-core, serious or critical:\n" + "\n".join(violations)
 
 
-@pytest.mark.parametrize("visit", EDITION_PAGES, indirect=True)
-def test_page_renders_offline(visit, site):
+def _renders_offline(visit, site):
     """Light mode on a desktop: offline, typeset, widgets drawn, no serious axe violation."""
     _, html_dir = site
     path = visit.path
@@ -325,8 +321,7 @@ def test_page_renders_offline(visit, site):
     _check_page(visit, html_dir, path, ARTIFACTS / "light" / f"{path.replace('/', '__')}.png")
 
 
-@pytest.mark.parametrize("visit", EDITION_PAGES, indirect=True)
-def test_page_dark_mode_on_a_phone(visit, site):
+def _dark_mode_on_a_phone(visit, site):
     """Dark mode at 390 px: the theme follows the reader's preference, the same checks pass
     (axe's contrast rule included), and nothing but code, outputs, widgets, math and tables
     scrolls sideways."""
@@ -691,8 +686,8 @@ def test_widget_pages_are_the_built_pages_with_widgets(site):
             assert _widget_state(html_dir, folder + n) == _widget_state(html_dir, n), f"{folder}{n}"
 
 
-@pytest.mark.parametrize("visit", [EDITION_DIRS[c] + n for c in EDITIONS for n in WIDGET_PAGES], indirect=True)
-def test_widgets_respond(visit, site):
+def _widgets_respond(visit, site):
+    """Every widget of the page, driven as a reader would, shows what lstm_ref/torch compute."""
     _, html_dir = site
     name = visit.path
     states = _widget_state(html_dir, name)
@@ -714,3 +709,35 @@ def test_widgets_respond(visit, site):
     visit.page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     visit.page.screenshot(path=str(ARTIFACTS / "light" / f"{name.replace('/', '__')}__after-interaction.png"),
                           full_page=True)
+
+
+# ----- the tests of every page, one class per edition ----------------------------------
+# One class per edition, so that make test's two workers (pytest-xdist --dist loadscope,
+# which keeps a class together) each take one edition; within a class, pytest runs all the
+# tests of one page (its ``visit``) one after the other.
+
+def _edition_tests(code: str):
+    folder = EDITION_DIRS[code]
+
+    class EditionPages:
+        @pytest.mark.parametrize("visit", [folder + n for n in PAGES], indirect=True)
+        def test_page_renders_offline(self, visit, site):
+            _renders_offline(visit, site)
+        test_page_renders_offline.__doc__ = _renders_offline.__doc__
+
+        @pytest.mark.parametrize("visit", [folder + n for n in PAGES], indirect=True)
+        def test_page_dark_mode_on_a_phone(self, visit, site):
+            _dark_mode_on_a_phone(visit, site)
+        test_page_dark_mode_on_a_phone.__doc__ = _dark_mode_on_a_phone.__doc__
+
+        @pytest.mark.parametrize("visit", [folder + n for n in WIDGET_PAGES], indirect=True)
+        def test_widgets_respond(self, visit, site):
+            _widgets_respond(visit, site)
+        test_widgets_respond.__doc__ = _widgets_respond.__doc__
+
+    return EditionPages
+
+
+TestEnglishEdition = _edition_tests("en")
+TestChineseEdition = _edition_tests("zh_CN")
+assert set(EDITIONS) == {"en", "zh_CN"}, "add a class for the new edition"
