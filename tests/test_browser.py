@@ -176,11 +176,11 @@ MATH_JS = """() => {
 }"""
 
 
-def _open(browser, site, name: str, *, mode: str = "light", viewport=None) -> Visit:
+def _open(browser, site, name: str, *, mode: str, viewport: dict) -> Visit:
     """Open page ``name`` (e.g. "zh_CN/chapters/tour") with the reader's colour preference
-    ``mode`` (the book follows it) at ``viewport`` (desktop by default)."""
+    ``mode`` (the book follows it) at ``viewport``."""
     base, _ = site
-    context = browser.new_context(viewport=viewport or DESKTOP, color_scheme=mode)
+    context = browser.new_context(viewport=viewport, color_scheme=mode)
     page = context.new_page()
     visit = Visit(page, [], [], [], path=name)
     host = urllib.parse.urlsplit(base).netloc
