@@ -40,7 +40,7 @@ import torch
 import yaml
 
 from lstm_ref.cell import input_projection, step_forward
-from widget_harness import run_axe
+from widget_harness import next_frames, run_axe
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -244,7 +244,7 @@ def _show(visit, mode: str, viewport: dict) -> None:
     visit.page.emulate_media(color_scheme=mode)
     visit.page.set_viewport_size(viewport)
     visit.page.wait_for_function(SETTLED_JS, arg=mode, timeout=RENDER_TIMEOUT_MS)
-    visit.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    next_frames(visit.page)
 
 
 def _widget_state(html_dir: pathlib.Path, name: str) -> dict:

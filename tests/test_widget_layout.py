@@ -47,14 +47,14 @@ def test_card_fits_and_reads_on_light_and_dark_pages(browser, tmp_path, name, la
     """At 1024 px, then at 390 px on the same page: the card, its place in the page and its
     touch targets; at 390 px, axe's contrast rule (test_widget_a11y.py runs every rule, contrast
     included, on the wide page)."""
-    from widget_harness import rendered, run_axe
+    from widget_harness import next_frames, rendered, run_axe
 
     with rendered(browser, make(name), tmp_path, lang=lang, theme=None if theme == "light" else "dark",
                   viewport=DESKTOP) as page:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for viewport in (DESKTOP, PHONE):
             page.set_viewport_size(viewport)
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            next_frames(page)
             page.screenshot(path=str(shot_path(name, lang, theme, viewport["width"])), full_page=True)
             lay = page.evaluate(LAYOUT_JS)
             assert lay["viewport"] <= viewport["width"], lay

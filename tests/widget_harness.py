@@ -84,6 +84,11 @@ def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
         context.close()
 
 
+def next_frames(page):
+    """Wait until two frames have been laid out (after a resize or a change of theme)."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def set_range(page, testid, value):
     """Move a range slider as a reader would: set its value and fire ``input``."""
     page.get_by_test_id(testid).evaluate(
@@ -118,11 +123,11 @@ def texts(page, selector="#root"):
 
 
 # axe's contrast rule costs some 4 ms per text element, and a chapter's highlighted code is
-# thousands of token spans in a handful of looks. While axe runs, every token span that draws
-# its text exactly as an earlier one does (colour, size, weight, style, shadow, and the
+# thousands of token spans in a handful of looks (colour, size, weight, style, shadow, the
 # backgrounds of its ancestors up to the first opaque one, and every ancestor's opacity and
-# filter) becomes plain text, but for the one with the longest text; then each code block is
-# put back as it was. A colour that fails anywhere fails on that span, which axe still checks.
+# filter). While axe runs, all the spans of a look but the one with the longest text become
+# plain text; then each code block is put back as it was. A look that fails anywhere fails on
+# the span kept, which axe still checks.
 AXE_RUN_JS = r"""async ([sel, options]) => {
   const opaque = (s) => s.backgroundImage === 'none' && /^rgb\(/.test(s.backgroundColor);
   const look = (span) => {
