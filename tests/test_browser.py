@@ -4,8 +4,10 @@ Serves the fresh strict build (``strict_build`` in conftest.py) on 127.0.0.1 and
 each page in Debian's Chromium through Playwright, with every request to another host
 aborted and counted as a failure. For every page of ``_toc.yml`` (found automatically,
 so new chapters are tested as soon as they are listed) it checks: no console error, no
-failed request, the math typeset by MathJax, and every widget view rendered. Then it
-moves a control of each of the book's widgets (found by their ``lstm-widget-<name>``
+failed request, the math typeset by MathJax, every widget view rendered, and no serious or
+critical axe-core violation (every rule in light mode on a desktop; the contrast rule again in
+dark mode on a phone, where nothing but code, outputs, widgets, math and tables may scroll
+sideways). Then it moves a control of each of the book's widgets (found by their ``lstm-widget-<name>``
 class) and compares what the page shows with values computed here by ``lstm_ref`` or
 ``torch``; a widget without such a check in ``INTERACTIONS`` fails.
 
@@ -280,8 +282,8 @@ def _serious(violations) -> list[str]:
 
 
 def _check_page(visit, html_dir: pathlib.Path, path: str, shot: pathlib.Path, *,
-                full_page: bool = True, axe_rules=None) -> None:
-    """The checks every page passes in every mode: offline, math typeset, widgets drawn, axe."""
+                full_page: bool = True) -> None:
+    """The checks every page passes in every mode: offline, math typeset, widgets drawn."""
     page = visit.page
     shot.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=full_page)
@@ -305,13 +307,16 @@ def _check_page(visit, html_dir: pathlib.Path, path: str, shot: pathlib.Path, *,
     foreign = page.evaluate(FOREIGN_SVG_JS)
     assert not foreign, f"{path}: invisible SVG (HTML-namespace elements): {sorted(set(foreign))}"
 
+
+def _check_axe(visit, rules=None) -> None:
+    """axe-core (``rules``, or every rule) on the page as shown: no serious or critical violation."""
     visit.axe_ran = True
-    violations = _serious(run_axe(page, None, axe_rules))
-    assert not violations, f"{path}: axe-core, serious or critical:\n" + "\n".join(violations)
+    violations = _serious(run_axe(visit.page, None, rules))
+    assert not violations, f"{visit.path}: axe-core, serious or critical:\n" + "\n".join(violations)
 
 
 def _renders_offline(visit, site):
-    """Light mode on a desktop: offline, typeset, widgets drawn, no serious axe violation."""
+    """Light mode on a desktop: offline, typeset, widgets drawn."""
     _, html_dir = site
     path = visit.path
     assert (html_dir / f"{path}.html").exists(), f"{path}.html is not in the build"
@@ -319,6 +324,12 @@ def _renders_offline(visit, site):
     lang = visit.page.evaluate("() => document.documentElement.lang")
     assert lang == EDITIONS[_edition_of(path)[0]]["lang"], f"{path}: <html lang={lang!r}>"
     _check_page(visit, html_dir, path, ARTIFACTS / "light" / f"{path.replace('/', '__')}.png")
+
+
+def _passes_axe(visit, site):
+    """Light mode on a desktop: every axe-core rule, no serious or critical violation."""
+    _show(visit, "light", DESKTOP)
+    _check_axe(visit)
 
 
 def _dark_mode_on_a_phone(visit, site):
@@ -329,10 +340,11 @@ def _dark_mode_on_a_phone(visit, site):
     path = visit.path
     assert visit.theme_at_load == "dark", f"{path}: data-theme={visit.theme_at_load!r} at load for a reader who prefers dark"
     _show(visit, "dark", PHONE)
-    # Every axe rule ran on the page in light mode; what dark mode can break is contrast. The
-    # screenshot is the first screen (a full page 390 px wide is some 20 000 px tall).
+    # The screenshot is the first screen (a full page 390 px wide is some 20 000 px tall). Every
+    # axe rule ran on the page in light mode; what dark mode can break is contrast.
     _check_page(visit, html_dir, path, ARTIFACTS / "dark-phone" / f"{path.replace('/', '__')}.png",
-                full_page=False, axe_rules=["color-contrast"])
+                full_page=False)
+    _check_axe(visit, ["color-contrast"])
     overflow = visit.page.evaluate(OVERFLOW_JS, OWN_SCROLL)
     assert overflow["page"] <= 0, f"{path}: the page scrolls sideways by {overflow['page']} px at 390 px"
     assert not overflow["scrollers"], f"{path}: boxes that scroll sideways: {overflow['scrollers']}"
@@ -686,6 +698,9 @@ def test_widget_pages_are_the_built_pages_with_widgets(site):
             assert _widget_state(html_dir, folder + n) == _widget_state(html_dir, n), f"{folder}{n}"
 
 
+STICKY_BARS_HIDDEN = ".skip-link, .bd-header, .bd-header-article { visibility: hidden !important; }"
+
+
 def _widgets_respond(visit, site):
     """Every widget of the page, driven as a reader would, shows what lstm_ref/torch compute."""
     _, html_dir = site
@@ -704,11 +719,13 @@ def _widgets_respond(visit, site):
             root = visit.page.locator(f'div.widget-subarea[data-view-index="{i}"] .lstm-widget').nth(k)
             root.scroll_into_view_if_needed()
             INTERACTIONS[key](root, states[model_id])
+            # What the reader sees after the interaction: the widget alone (a full page is a
+            # 15 000 px tall image). A widget taller than the window is captured in scrolls,
+            # which would paint the sticky header bars over it.
+            shot = ARTIFACTS / "light" / f"{name.replace('/', '__')}__{widget}-{i}-{k}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            root.screenshot(path=str(shot), style=STICKY_BARS_HIDDEN)
     assert not visit.console_errors, f"{name}: console errors while interacting: {visit.console_errors}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    visit.page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-    visit.page.screenshot(path=str(ARTIFACTS / "light" / f"{name.replace('/', '__')}__after-interaction.png"),
-                          full_page=True)
 
 
 # ----- the tests of every page, one class per edition ----------------------------------
@@ -724,6 +741,11 @@ def _edition_tests(code: str):
         def test_page_renders_offline(self, visit, site):
             _renders_offline(visit, site)
         test_page_renders_offline.__doc__ = _renders_offline.__doc__
+
+        @pytest.mark.parametrize("visit", [folder + n for n in PAGES], indirect=True)
+        def test_page_passes_axe(self, visit, site):
+            _passes_axe(visit, site)
+        test_page_passes_axe.__doc__ = _passes_axe.__doc__
 
         @pytest.mark.parametrize("visit", [folder + n for n in PAGES], indirect=True)
         def test_page_dark_mode_on_a_phone(self, visit, site):
