@@ -122,19 +122,35 @@ def texts(page, selector="#root"):
     return page.locator(selector).evaluate(TEXTS_JS)
 
 
-# axe's contrast rule costs some 4 ms per text element, and a chapter's highlighted code is
-# thousands of token spans in a handful of looks (colour, size, weight, style, shadow, the
-# backgrounds of its ancestors up to the first opaque one, and every ancestor's opacity and
-# filter). While axe runs, all the spans of a look but the one with the longest text become
-# plain text; then each code block is put back as it was. A look that fails anywhere fails on
-# the span kept, which axe still checks.
+# What makes axe-core slow on a chapter, and how run_axe keeps it to a few seconds. A chapter is
+# some 10 000 elements: thousands of highlighted-code token spans and thousands of MathJax
+# elements, in a few dozen looks (colour, size, weight, style, shadow, decoration, the colour
+# of the text around it, the backgrounds of its ancestors up to the first opaque one, and every
+# ancestor's opacity and filter). The two rules that look at what lies under an element,
+# color-contrast and link-in-text-block, map every element of the page onto a grid first (some
+# 0.2 ms an element) and then cost some 4 ms per element with text they check. So:
+# * while axe runs, all the code spans of a look but the one with the longest text become
+#   plain text (axe passes over a single character): each block is swapped for such a copy,
+#   and swapped back afterwards;
+# * the two rules run with every mjx-container emptied and held at its size (MathJax's glyphs
+#   are CSS content, not text either rule checks; its nodes are put back afterwards), on one
+#   element per look, the one with the longest text, and on every element inside a widget or
+#   an SVG (where text may sit on a drawn shape rather than on its ancestors' background) and
+#   every form field;
+# * every other rule runs on the whole page, equations as they are.
+# A widget alone (``selector``, a few hundred elements) gets one run of every rule as it is.
+# A look that fails anywhere fails on the element kept, which axe still checks.
 AXE_RUN_JS = r"""async ([sel, options]) => {
   const opaque = (s) => s.backgroundImage === 'none' && /^rgb\(/.test(s.backgroundColor);
-  const look = (span) => {
-    const cs = getComputedStyle(span);
-    const parts = [cs.color, cs.fontSize, cs.fontWeight, cs.fontStyle, cs.textShadow];
+  const look = (el) => {
+    const cs = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    const parts = [cs.color, cs.webkitTextFillColor, cs.fontSize, cs.fontWeight, cs.fontStyle,
+                   cs.textShadow, cs.textDecorationLine, cs.borderBottomStyle, cs.visibility,
+                   box.width > 1 && box.height > 1,
+                   el.parentElement ? getComputedStyle(el.parentElement).color : ''];
     let below = true;
-    for (let e = span; e; e = e.parentElement) {
+    for (let e = el; e; e = e.parentElement) {
       const s = getComputedStyle(e);
       if (below) parts.push(s.backgroundColor, s.backgroundImage, s.mixBlendMode);
       parts.push(s.opacity, s.filter);
@@ -142,30 +158,76 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
     }
     return parts.join('|');
   };
-  // One span per look, the one with the longest text: axe passes over a single character.
-  const blocks = Array.from(document.querySelectorAll('div.highlight pre'));
-  const best = new Map();
-  const spans = blocks.map((pre) => Array.from(pre.querySelectorAll('span')).filter((s) => !s.children.length)
-    .map((s) => {
-      const key = look(s), b = best.get(key), n = s.textContent.trim().length;
-      if (!b || n > b.n) best.set(key, { span: s, n });
-      return s;
-    }));
-  const keep = new Set(Array.from(best.values(), (b) => b.span));
-  const saved = [];
-  let unwrapped = 0;
-  blocks.forEach((pre, k) => {
-    const drop = spans[k].filter((s) => !keep.has(s));
-    if (!drop.length) return;
-    saved.push([pre, pre.innerHTML]);
-    for (const s of drop) s.replaceWith(document.createTextNode(s.textContent));
-    unwrapped += drop.length;
-  });
+  const longest = (groups, key, el) => {
+    const g = groups.get(key), n = el.textContent.trim().length;
+    if (!g || n > g.n) groups.set(key, { el, n });
+  };
+  const context = sel === null ? document : document.querySelector(sel);
+  const top = sel === null ? document.body : context;
+
+  // Highlighted code: one span per look.
+  const blocks = Array.from(top.querySelectorAll('div.highlight pre'));
+  const leaves = (pre) => Array.from(pre.querySelectorAll('span')).filter((s) => !s.children.length);
+  const codeLooks = new Map();
+  const spans = blocks.map((pre) => leaves(pre).map((s) => { longest(codeLooks, look(s), s); return s; }));
+  const keep = new Set(Array.from(codeLooks.values(), (g) => g.el));
+  const swapped = [], emptied = [];
+  let unwrapped = 0, texts = 0, checked = 0;
   try {
-    const result = await axe.run(sel === null ? document : document.querySelector(sel), options);
-    return { violations: result.violations, looks: best.size, unwrapped };
+    blocks.forEach((pre, k) => {
+      const drop = spans[k].map((s) => !keep.has(s));
+      if (!drop.includes(true)) return;
+      const copy = pre.cloneNode(true);
+      leaves(copy).forEach((s, j) => drop[j] && s.replaceWith(s.textContent));
+      pre.replaceWith(copy);
+      swapped.push([copy, pre]);
+      unwrapped += drop.filter(Boolean).length;
+    });
+
+    // A widget alone (a selector) is a few hundred elements: one run, every rule, as it is.
+    if (sel !== null) return { violations: (await axe.run(context, options)).violations, looks: codeLooks.size,
+                               unwrapped, equations: 0, texts: 0, checked: 0 };
+    const LAYOUT = ['color-contrast', 'link-in-text-block'];
+    const only = options.runOnly ? options.runOnly.values : null;
+    const layout = only === null ? LAYOUT : only.filter((r) => LAYOUT.includes(r));
+    const rest = { ...options };
+    if (only === null) rest.rules = { ...(options.rules || {}), ...Object.fromEntries(LAYOUT.map((r) => [r, { enabled: false }])) };
+    else rest.runOnly = { type: 'rule', values: only.filter((r) => !LAYOUT.includes(r)) };
+    const violations = [];
+    if (only === null || rest.runOnly.values.length) violations.push(...(await axe.run(context, rest)).violations);
+
+    if (layout.length) {
+      const boxes = Array.from(top.querySelectorAll('mjx-container'), (m) => [m, m.getBoundingClientRect()]);
+      for (const [m, box] of boxes) {
+        emptied.push([m, Array.from(m.childNodes), m.getAttribute('style')]);
+        m.replaceChildren();
+        m.style.display = getComputedStyle(m).display === 'block' ? 'block' : 'inline-block';
+        m.style.width = `${box.width}px`;
+        m.style.height = `${box.height}px`;
+      }
+      const textLooks = new Map(), every = [];
+      for (const e of top.querySelectorAll('*')) {
+        if (e.closest('script, style, template, noscript, mjx-container')) continue;
+        const field = e.matches('input, select, textarea');  // its text is a value, not a child
+        if (!field && !Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+        texts += 1;
+        if (field || e.closest('.lstm-widget, svg')) every.push(e);
+        else longest(textLooks, look(e), e);
+      }
+      const include = [...every, ...Array.from(textLooks.values(), (g) => g.el)];
+      checked = include.length;
+      if (include.length) {
+        const o = { ...options, runOnly: { type: 'rule', values: layout } };
+        violations.push(...(await axe.run({ include }, o)).violations);
+      }
+    }
+    return { violations, looks: codeLooks.size, unwrapped, equations: emptied.length, texts, checked };
   } finally {
-    for (const [pre, inner] of saved) pre.innerHTML = inner;
+    for (const [m, children, style] of emptied) {
+      m.replaceChildren(...children);
+      if (style === null) m.removeAttribute('style'); else m.setAttribute('style', style);
+    }
+    for (const [copy, pre] of swapped) copy.replaceWith(pre);
   }
 }"""
 
@@ -187,5 +249,5 @@ def run_axe(page, selector="#root", rules=None, stats=None):
         options["runOnly"] = {"type": "rule", "values": list(rules)}
     result = page.evaluate(AXE_RUN_JS, [selector, options])
     if stats is not None:
-        stats.update(looks=result["looks"], unwrapped=result["unwrapped"])
+        stats.update({k: result[k] for k in ("looks", "unwrapped", "equations", "texts", "checked")})
     return result["violations"]
