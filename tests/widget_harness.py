@@ -173,6 +173,8 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
   const keep = new Set(Array.from(codeLooks.values(), (g) => g.el));
   const swapped = [], emptied = [];
   let unwrapped = 0, texts = 0, checked = 0;
+  const report = (violations) => ({ violations, looks: codeLooks.size, unwrapped,
+                                    equations: emptied.length, texts, checked });
   try {
     blocks.forEach((pre, k) => {
       const drop = spans[k].map((s) => !keep.has(s));
@@ -185,8 +187,7 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
     });
 
     // A widget alone (a selector) is a few hundred elements: one run, every rule, as it is.
-    if (sel !== null) return { violations: (await axe.run(context, options)).violations, looks: codeLooks.size,
-                               unwrapped, equations: 0, texts: 0, checked: 0 };
+    if (sel !== null) return report((await axe.run(context, options)).violations);
     const LAYOUT = ['color-contrast', 'link-in-text-block'];
     const only = options.runOnly ? options.runOnly.values : null;
     const layout = only === null ? LAYOUT : only.filter((r) => LAYOUT.includes(r));
@@ -221,7 +222,7 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
         violations.push(...(await axe.run({ include }, o)).violations);
       }
     }
-    return { violations, looks: codeLooks.size, unwrapped, equations: emptied.length, texts, checked };
+    return report(violations);
   } finally {
     for (const [m, children, style] of emptied) {
       m.replaceChildren(...children);
@@ -235,8 +236,10 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
 def run_axe(page, selector="#root", rules=None, stats=None):
     """axe-core on the element ``selector`` (None: the whole document), every rule or only
     ``rules``: the list of violations (``id``, ``impact``, ``nodes``...). Highlighted code is
-    checked once per look of a token (``AXE_RUN_JS``); ``stats``, a dict, gets how many looks
-    and how many spans left out.
+    checked once per look of a token and, on a whole page, the contrast and link rules read
+    one element per look of the text with the equations emptied (``AXE_RUN_JS``); ``stats``,
+    a dict, gets the looks of code, the spans left out, the equations emptied, the elements
+    with text and how many of them the two rules checked.
 
     axe-core comes from npm (``npm ci``); without it the test skips, or fails under CI."""
     if not AXE.exists():
