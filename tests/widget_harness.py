@@ -142,21 +142,25 @@ def texts(page, selector="#root"):
 # A look that fails anywhere fails on the element kept, which axe still checks.
 AXE_RUN_JS = r"""async ([sel, options]) => {
   const opaque = (s) => s.backgroundImage === 'none' && /^rgb\(/.test(s.backgroundColor);
+  // The ancestors' part of a look, once per element (siblings share it): from e up, the
+  // backgrounds up to the first opaque one, and every opacity and filter.
+  const below = new Map(), above = new Map();
+  const memo = (cache, e, f) => {
+    if (!e) return '';
+    if (!cache.has(e)) cache.set(e, f(e, getComputedStyle(e)));
+    return cache.get(e);
+  };
+  const aboveOf = (e) => memo(above, e, (e, s) => `${s.opacity}|${s.filter}|${aboveOf(e.parentElement)}`);
+  const belowOf = (e) => memo(below, e, (e, s) =>
+    `${s.backgroundColor}|${s.backgroundImage}|${s.mixBlendMode}|${s.opacity}|${s.filter}|` +
+    (opaque(s) ? aboveOf(e.parentElement) : belowOf(e.parentElement)));
   const look = (el) => {
     const cs = getComputedStyle(el);
     const box = el.getBoundingClientRect();
-    const parts = [cs.color, cs.webkitTextFillColor, cs.fontSize, cs.fontWeight, cs.fontStyle,
-                   cs.textShadow, cs.textDecorationLine, cs.borderBottomStyle, cs.visibility,
-                   box.width > 1 && box.height > 1,
-                   el.parentElement ? getComputedStyle(el.parentElement).color : ''];
-    let below = true;
-    for (let e = el; e; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (below) parts.push(s.backgroundColor, s.backgroundImage, s.mixBlendMode);
-      parts.push(s.opacity, s.filter);
-      below = below && !opaque(s);
-    }
-    return parts.join('|');
+    return [cs.color, cs.webkitTextFillColor, cs.fontSize, cs.fontWeight, cs.fontStyle,
+            cs.textShadow, cs.textDecorationLine, cs.borderBottomStyle, cs.visibility,
+            box.width > 1 && box.height > 1,
+            el.parentElement ? getComputedStyle(el.parentElement).color : '', belowOf(el)].join('|');
   };
   const longest = (groups, key, el) => {
     const g = groups.get(key), n = el.textContent.trim().length;
@@ -198,14 +202,17 @@ AXE_RUN_JS = r"""async ([sel, options]) => {
     if (only === null || rest.runOnly.values.length) violations.push(...(await axe.run(context, rest)).violations);
 
     if (layout.length) {
-      const boxes = Array.from(top.querySelectorAll('mjx-container'), (m) => [m, m.getBoundingClientRect()]);
-      for (const [m, box] of boxes) {
+      // Every size is read before any is written: a read after a write lays the page out again.
+      const boxes = Array.from(top.querySelectorAll('mjx-container'),
+                               (m) => [m, m.getBoundingClientRect(), getComputedStyle(m).display]);
+      for (const [m, box, display] of boxes) {
         emptied.push([m, Array.from(m.childNodes), m.getAttribute('style')]);
         m.replaceChildren();
-        m.style.display = getComputedStyle(m).display === 'block' ? 'block' : 'inline-block';
+        m.style.display = display === 'block' ? 'block' : 'inline-block';
         m.style.width = `${box.width}px`;
         m.style.height = `${box.height}px`;
       }
+      below.clear(); above.clear();
       const textLooks = new Map(), every = [];
       for (const e of top.querySelectorAll('*')) {
         if (e.closest('script, style, template, noscript, mjx-container')) continue;
