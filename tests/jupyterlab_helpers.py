@@ -225,7 +225,9 @@ class JupyterLab:
                "--LabApp.news_url=None",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                "--LabApp.extension_manager=readonly",
-               "--LabApp.collaborative=False"]
+               "--LabApp.collaborative=False",
+               # window.jupyterapp: the tests open one chapter after another in one page.
+               "--LabApp.expose_app_in_browser=True"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         self.cmd = cmd

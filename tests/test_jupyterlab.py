@@ -4,9 +4,10 @@ with a live kernel the widgets can recompute", in a real JupyterLab and a real b
 One private JupyterLab (``tests/jupyterlab_helpers.py``: this ``.venv``, 127.0.0.1, a free
 port, a random token, its own config/runtime/data directories, nothing that reaches another
 host) serves a copy of ``chapters/``. For every chapter whose stored outputs display a widget
-(found by scanning the notebooks for ``application/vnd.jupyter.widget-view+json``), Debian's
-Chromium opens ``/lab/tree/<name>.ipynb`` through Playwright, with every request to another
-host aborted and counted as a failure, and:
+(found by scanning the notebooks for ``application/vnd.jupyter.widget-view+json``), one
+JupyterLab page in Debian's Chromium (Playwright, every request to another host aborted and
+counted as a failure) opens ``<name>.ipynb`` with the app's ``docmanager:open`` command, as a
+reader opens one notebook after another (``LabPage``), and:
 
 * runs it with the real menu, Run > Run All Cells; a chapter whose stored run (``make
   outputs``' per-cell timestamps) took longer than ``FULL_RUN_BUDGET_S`` runs only its widget
@@ -26,10 +27,11 @@ host aborted and counted as a failure, and:
 * no console error and no uncaught exception on the page (``NOISE``: the only messages not
   counted, each with its reason).
 
-Cost per chapter: JupyterLab's page and a kernel start, ``import torch``, the cells, a few
-seconds of checks. why_lstm (a 37 s stored run, 27 s of it training RNNs and LSTMs on the adding
-problem) runs 3 cells instead of all. Measured: 4-5 minutes for the module on 2 cores shared with
-other builds (load average 7-10, where the cells ran ~5x slower than their stored timings). Screenshots go to ``test-artifacts/jupyterlab/``. Without Chromium or Playwright the tests skip
+Cost: JupyterLab's page once (some 5 s); per chapter, its panel and a kernel start (about 2 s),
+``import torch`` and the cells, a few seconds of checks. why_lstm (a 37 s stored run, 27 s of it
+training RNNs and LSTMs on the adding problem) runs 3 cells instead of all. Measured: 75 s for
+the module on its own on 2 cores (105 s when every chapter loaded its own JupyterLab page).
+Screenshots go to ``test-artifacts/jupyterlab/``. Without Chromium or Playwright the tests skip
 loudly, except under CI, where they fail (``browser`` in conftest.py).
 """
 from __future__ import annotations
@@ -82,14 +84,31 @@ def lab(browser, tmp_path_factory):
     assert not server.leftover, f"processes of the JupyterLab server still alive: {server.leftover}"
 
 
-class Visit:
-    """One notebook open in one browser context, with what the page said."""
+class LabPage:
+    """One JupyterLab page in one browser context for the whole module, with what it said.
 
-    def __init__(self, lab, browser, name):
-        self.lab, self.name = lab, name
+    JupyterLab's page (its shell, some 5 s) loads once; each chapter then opens in it through
+    the app's own ``docmanager:open`` command (``window.jupyterapp``: the server runs with
+    ``expose_app_in_browser``), as a reader opens one notebook after another from the file
+    browser. ``chapter(name)`` opens one and starts its lists of console errors, blocked and
+    failed requests afresh; ``close_chapter()`` disposes of every document in the main area
+    (unsaved changes are the test's own cells) and shuts its kernel down. A chapter whose test
+    failed, or whose closing failed, leaves the page ``broken``: the next one starts a new
+    context and page, so one failure cannot spill into the next chapter."""
+
+    def __init__(self, lab, browser):
+        self.lab, self.browser = lab, browser
+        self.context = self.page = None
+        self.name, self.broken, self.passed = None, True, False
+        self._reset()
+
+    def _reset(self):
         self.console_errors, self.ignored, self.blocked, self.failed = [], [], [], []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        host = f"127.0.0.1:{lab.port}"
+
+    def _start(self):
+        self.shut()
+        self.context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        host = f"127.0.0.1:{self.lab.port}"
 
         def route(r):
             if r.request.url.split("/")[2] == host:
@@ -109,6 +128,11 @@ class Visit:
         self.page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
+        self.page.goto(self.lab.url("/lab/workspaces/book?reset"), wait_until="domcontentloaded")
+        self.page.wait_for_function("() => !!window.jupyterapp", timeout=READY_TIMEOUT_S * 1000)
+        self.page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
+        self.page.evaluate(CLOSE_ALL_JS)  # the launcher of a new workspace
+        self.broken = False
 
     def _console(self, m):
         if m.type != "error":
@@ -119,27 +143,65 @@ class Visit:
         else:
             self.console_errors.append(text)
 
-    def close(self):
+    def chapter(self, name):
+        """Open ``<name>.ipynb`` in the page, with fresh lists of what the page says."""
+        if self.broken:
+            self._start()
+        self.name, self.passed = name, False  # the test sets passed at its very end
+        self._reset()
+        self.broken = True  # until close_chapter() has put the page back as it was
+        self.page.evaluate("(path) => window.jupyterapp.commands.execute('docmanager:open', "
+                           "{ path, factory: 'Notebook' }).then(() => true)", f"{name}.ipynb")
+        return self
+
+    def close_chapter(self):
+        """Dispose of the chapter's panel, then shut its kernel down (REST)."""
         try:
-            self.context.unroute_all(behavior="ignoreErrors")
+            left = self.page.evaluate(CLOSE_ALL_JS)
+            assert left == 0, f"{left} panels left in the main area"
+            self.broken = not self.passed
         finally:
-            self.context.close()
+            self.lab.shutdown_session(f"{self.name}.ipynb")
+
+    def shut(self):
+        if self.context is not None:
+            try:
+                self.context.unroute_all(behavior="ignoreErrors")
+            finally:
+                self.context.close()
+                self.context = self.page = None
+
+
+# Dispose of every document in the main area without the "unsaved changes" dialog (the
+# changes are the test's own cells); the number of panels left.
+CLOSE_ALL_JS = """() => {
+  for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {
+    if (w.context && w.context.model) w.context.model.dirty = false;
+    w.dispose();
+  }
+  return Array.from(window.jupyterapp.shell.widgets('main')).length;
+}"""
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    page = LabPage(lab, browser)
+    yield page
+    page.shut()
 
 
 @pytest.fixture
-def visit(lab, browser):
-    visits = []
+def visit(lab_page):
+    """``visit(name)``: the chapter open in the module's JupyterLab page; closed afterwards."""
+    opened = []
 
     def _open(name):
-        visits.append(Visit(lab, browser, name))
-        return visits[-1]
+        opened.append(lab_page.chapter(name))
+        return lab_page
 
     yield _open
-    for v in visits:
-        try:
-            lab.shutdown_session(f"{v.name}.ipynb")
-        finally:
-            v.close()
+    if opened:
+        lab_page.close_chapter()
 
 
 # ----- driving JupyterLab -----------------------------------------------------------------
@@ -550,15 +612,14 @@ def test_notebook_runs_in_jupyterlab(lab, visit, name):
 
     for k in lab.kernels():  # a kernel left by an earlier test would only slow this one down
         lab.api(f"/api/kernels/{k['id']}", method="DELETE", timeout=30)
-    v = visit(name)
-    page = v.page
     t0 = time.monotonic()
     phases = {}
 
     def lap(label):
         phases[label] = round(time.monotonic() - t0 - sum(phases.values()), 1)
 
-    page.goto(lab.url(f"/lab/workspaces/{name}/tree/{name}.ipynb?reset"), wait_until="domcontentloaded")
+    v = visit(name)
+    page = v.page
     _wait_ready(page, len(stored["cells"]))
     lap("open")
     config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
@@ -610,5 +671,6 @@ def test_notebook_runs_in_jupyterlab(lab, visit, name):
     assert not v.blocked, f"{name}: requests to other hosts (blocked): {v.blocked}"
     assert not v.failed, f"{name}: failed requests: {v.failed}"
     assert not v.console_errors, f"{name}: console errors: {v.console_errors}"
+    v.passed = True
     print(f"\n{name}: {'Run All Cells' if full else f'cells {ran}'}; seconds {phases}; "
           f"ignored console messages: {v.ignored}; failed requests: {v.failed}")
