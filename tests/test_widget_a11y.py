@@ -1,9 +1,21 @@
-"""Accessibility of the widgets in Chromium: axe-core finds no serious or critical violation
-(both languages, light and dark page), every control is reached with Tab, named in the page's
-language and shows a focus outline, and keys alone change what the widget shows."""
+"""Accessibility of the widgets in Chromium: every control is reached with Tab, named in the
+page's language and shows a focus outline, keys alone change what the widget shows, and
+axe-core finds no serious or critical violation on a light and a dark page (both languages).
+
+Each widget is rendered once per language for all the tests of ``TestWidget`` (``widget_page``):
+the render and axe's script are most of a test's time. pytest runs the tests of one page in
+the order of the class, and each reads the page as the tests before left it, as a reader's
+page is after the earlier clicks: Tab first (nothing moved yet), then axe on the states a
+reader's clicks lead to (the state a widget is stored in is checked where readers see it, on
+the book's pages, in tests/test_browser.py), then the keys, from the stored state again.
+"""
+import types
+
 import pytest
 
 from widget_cases import NAMES, act, make
+
+LANGS = ["en", "zh-CN"]
 
 # Everything a keyboard user can reach inside the widget.
 FOCUSABLE = "input, select, button, textarea, [tabindex]:not([tabindex='-1'])"
@@ -33,46 +45,6 @@ ACTIVE_JS = """() => {
 def impactful(violations):
     return [(v["id"], v["impact"], [n["html"][:120] for n in v["nodes"]][:3]) for v in violations
             if v["impact"] in ("serious", "critical")]
-
-
-@pytest.mark.parametrize("theme", [None, "dark"])
-@pytest.mark.parametrize("lang", ["en", "zh-CN"])
-@pytest.mark.parametrize("name", NAMES)
-def test_axe_finds_no_serious_violation(browser, tmp_path, name, lang, theme):
-    from widget_harness import rendered, run_axe
-
-    # The state a widget is stored in is checked where readers see it, on the book's pages
-    # (test_browser); here axe reads the states a reader's clicks lead to.
-    with rendered(browser, make(name), tmp_path, lang=lang, theme=theme) as page:
-        act(page, name)
-        after = run_axe(page)
-    assert not impactful(after), impactful(after)
-
-
-@pytest.mark.parametrize("lang", ["en", "zh-CN"])
-@pytest.mark.parametrize("name", NAMES)
-def test_tab_reaches_every_control_named_and_with_a_focus_ring(browser, tmp_path, name, lang):
-    from widget_harness import rendered
-
-    with rendered(browser, make(name), tmp_path, lang=lang) as page:
-        controls = page.evaluate(CONTROLS_JS, FOCUSABLE)
-        assert controls, f"{name}: no controls"
-        reached, names = [], {}
-        page.locator("body").focus()
-        for _ in range(len(controls) + 5):
-            page.keyboard.press("Tab")
-            info = page.evaluate(ACTIVE_JS)
-            if info is None:
-                break
-            assert info["index"] is not None, f"{name}: focus on an element that was not listed"
-            reached.append(info["index"])
-            names[info["index"]] = info["name"]
-            assert info["ring"] not in ("none", ""), f"{name}: no visible focus ring on control {info}"
-            assert info["lang"] == lang
-        assert sorted(set(reached)) == sorted(controls), \
-            f"{name}: Tab missed {set(controls) - set(reached)}"
-        assert reached == controls, f"{name}: Tab order {reached}, document order {controls}"
-        assert all(names.values()), f"{name}: unnamed controls {[k for k, v in names.items() if not v]}"
 
 
 def _value(page, testid, attr=None):
@@ -105,12 +77,64 @@ KEYBOARD = {
 }
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_keys_alone_change_what_the_widget_shows(browser, tmp_path, name):
-    from widget_harness import rendered
 
-    assert set(KEYBOARD) == set(NAMES)
-    with rendered(browser, make(name), tmp_path) as page:
+
+@pytest.fixture(scope="class")
+def widget_page(request, browser, tmp_path_factory):
+    """Widget ``name`` rendered once on a page in language ``lang`` (``request.param``)."""
+    from widget_harness import open_widget
+
+    name, lang = request.param
+    context, page, errors = open_widget(browser, make(name), tmp_path_factory.mktemp("a11y"), lang=lang)
+    yield types.SimpleNamespace(name=name, lang=lang, page=page, errors=errors)
+    context.close()
+
+
+@pytest.mark.parametrize("widget_page", [(n, lang) for n in NAMES for lang in LANGS], indirect=True,
+                         ids=[f"{n}-{lang}" for n in NAMES for lang in LANGS])
+class TestWidget:
+    def test_tab_reaches_every_control_named_and_with_a_focus_ring(self, widget_page):
+        from widget_harness import set_theme
+
+        name, lang, page = widget_page.name, widget_page.lang, widget_page.page
+        set_theme(page, None)
+        controls = page.evaluate(CONTROLS_JS, FOCUSABLE)
+        assert controls, f"{name}: no controls"
+        reached, names = [], {}
+        page.locator("body").focus()
+        for _ in range(len(controls) + 5):
+            page.keyboard.press("Tab")
+            info = page.evaluate(ACTIVE_JS)
+            if info is None:
+                break
+            assert info["index"] is not None, f"{name}: focus on an element that was not listed"
+            reached.append(info["index"])
+            names[info["index"]] = info["name"]
+            assert info["ring"] not in ("none", ""), f"{name}: no visible focus ring on control {info}"
+            assert info["lang"] == lang
+        assert sorted(set(reached)) == sorted(controls), \
+            f"{name}: Tab missed {set(controls) - set(reached)}"
+        assert reached == controls, f"{name}: Tab order {reached}, document order {controls}"
+        assert all(names.values()), f"{name}: unnamed controls {[k for k, v in names.items() if not v]}"
+        assert not widget_page.errors, widget_page.errors
+
+    @pytest.mark.parametrize("theme", [None, "dark"], ids=["light", "dark"])
+    def test_axe_finds_no_serious_violation(self, widget_page, theme):
+        from widget_harness import run_axe, set_theme
+
+        set_theme(widget_page.page, theme)
+        act(widget_page.page, widget_page.name)
+        after = run_axe(widget_page.page)
+        assert not impactful(after), impactful(after)
+        assert not widget_page.errors, widget_page.errors
+
+    def test_keys_alone_change_what_the_widget_shows(self, widget_page):
+        from widget_harness import reload_widget, set_theme
+
+        name, page = widget_page.name, widget_page.page
+        assert set(KEYBOARD) == set(NAMES)
+        reload_widget(page)  # the keys below start from the stored state, whatever came before
+        set_theme(page, None)
         for testid, keys, (shown, attr) in KEYBOARD[name]:
             before = _value(page, shown, attr)
             page.get_by_test_id(testid).focus()
@@ -120,3 +144,4 @@ def test_keys_alone_change_what_the_widget_shows(browser, tmp_path, name):
             assert after != before, f"{name}: {keys} on {testid} left {shown} at {before!r}"
             # The redrawn widget keeps the focus where the reader is.
             assert page.evaluate("() => document.querySelector('#root').contains(document.activeElement)")
+        assert not widget_page.errors, widget_page.errors

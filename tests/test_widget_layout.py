@@ -3,9 +3,13 @@ background, text colour, border, padding), so its colours keep their contrast wh
 in dark mode (pydata-sphinx-theme's ``<html data-theme="dark">``); at 390 px wide it stays inside
 the page (it scrolls inside its own box) and its controls are touch-sized (>= 24 px).
 
-Screenshots of every widget in en/zh-CN, light/dark, 1024/390 px go to test-artifacts/widgets/.
+Each widget is rendered once per language (``widget_page``) for the tests of ``TestCard``, which
+switch the page's theme and width as a reader's browser does. Screenshots of every widget in
+en/zh-CN, light/dark, 1024/390 px, and in JupyterLab's dark theme at 1024 px, go to
+test-artifacts/widgets/.
 """
 import pathlib
+import types
 
 import pytest
 
@@ -14,6 +18,7 @@ from widget_cases import NAMES, make
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "test-artifacts" / "widgets"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1024, "height": 900}
+LANGS = ["en", "zh-CN"]
 
 LAYOUT_JS = """() => {
   const root = document.querySelector('#root');
@@ -40,17 +45,31 @@ def shot_path(name, lang, theme, width):
     return ARTIFACTS / f"{name}-{lang}-{theme}-{width}.png"
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("lang", ["en", "zh-CN"])
-@pytest.mark.parametrize("name", NAMES)
-def test_card_fits_and_reads_on_light_and_dark_pages(browser, tmp_path, name, lang, theme):
-    """At 1024 px, then at 390 px on the same page: the card, its place in the page and its
-    touch targets; at 390 px, axe's contrast rule (test_widget_a11y.py runs every rule, contrast
-    included, on the wide page)."""
-    from widget_harness import next_frames, rendered, run_axe
+@pytest.fixture(scope="class")
+def widget_page(request, browser, tmp_path_factory):
+    """Widget ``name`` rendered once, 1024 px wide, on a page in language ``lang``; each test
+    sets the theme and width it checks (the book's theme switches modes live, too)."""
+    from widget_harness import open_widget
 
-    with rendered(browser, make(name), tmp_path, lang=lang, theme=None if theme == "light" else "dark",
-                  viewport=DESKTOP) as page:
+    name, lang = request.param
+    context, page, errors = open_widget(browser, make(name), tmp_path_factory.mktemp("layout"), lang=lang,
+                                        viewport=DESKTOP)
+    yield types.SimpleNamespace(name=name, lang=lang, page=page, errors=errors)
+    context.close()
+
+
+@pytest.mark.parametrize("widget_page", [(n, lang) for n in NAMES for lang in LANGS], indirect=True,
+                         ids=[f"{n}-{lang}" for n in NAMES for lang in LANGS])
+class TestCard:
+    @pytest.mark.parametrize("theme", ["light", "dark"])
+    def test_card_fits_and_reads_on_light_and_dark_pages(self, widget_page, theme):
+        """At 1024 px, then at 390 px: the card, its place in the page and its touch targets;
+        at 390 px, axe's contrast rule (test_widget_a11y.py runs every rule, contrast included,
+        on the wide page)."""
+        from widget_harness import next_frames, run_axe, set_theme
+
+        name, lang, page = widget_page.name, widget_page.lang, widget_page.page
+        set_theme(page, None if theme == "light" else "dark")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for viewport in (DESKTOP, PHONE):
             page.set_viewport_size(viewport)
@@ -60,7 +79,25 @@ def test_card_fits_and_reads_on_light_and_dark_pages(browser, tmp_path, name, la
             assert lay["viewport"] <= viewport["width"], lay
             _check_card(name, theme, lay)
         contrast = run_axe(page, rules=["color-contrast"])
-    assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]
+        assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]
+        assert not widget_page.errors, widget_page.errors
+
+    def test_card_reads_in_jupyterlabs_dark_theme(self, widget_page):
+        """JupyterLab's dark theme (body[data-jp-theme-light=false]): the same light card, no
+        contrast violation."""
+        from widget_harness import next_frames, run_axe, set_theme
+
+        name, lang, page = widget_page.name, widget_page.lang, widget_page.page
+        set_theme(page, "jupyterlab-dark")
+        page.set_viewport_size(DESKTOP)
+        next_frames(page)
+        page.screenshot(path=str(shot_path(name, lang, "jupyterlab-dark", DESKTOP["width"])), full_page=True)
+        lay = page.evaluate(LAYOUT_JS)
+        contrast = run_axe(page, rules=["color-contrast"])
+        assert lay["pageBackground"] == "rgb(17, 17, 17)"
+        assert lay["background"] == "rgb(255, 255, 255)" and lay["color"] == "rgb(26, 26, 26)"
+        assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]
+        assert not widget_page.errors, widget_page.errors
 
 
 def _check_card(name, theme, lay):
@@ -77,18 +114,3 @@ def _check_card(name, theme, lay):
     # Touch targets (WCAG 2.5.8): at least 24 x 24 CSS px.
     small = [t for t in lay["targets"] if t["w"] < 24 or t["h"] < 24]
     assert not small, f"{name}: targets under 24 px at {lay['viewport']} px: {small[:5]}"
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_card_reads_in_jupyterlabs_dark_theme(browser, tmp_path, name):
-    """JupyterLab's dark theme (body[data-jp-theme-light=false]): the same light card, no
-    contrast violation."""
-    from widget_harness import rendered, run_axe
-
-    with rendered(browser, make(name), tmp_path, lang="zh-CN", theme="jupyterlab-dark", viewport=DESKTOP) as page:
-        page.screenshot(path=str(shot_path(name, "zh-CN", "jupyterlab-dark", DESKTOP["width"])), full_page=True)
-        lay = page.evaluate(LAYOUT_JS)
-        contrast = run_axe(page, rules=["color-contrast"])
-    assert lay["pageBackground"] == "rgb(17, 17, 17)"
-    assert lay["background"] == "rgb(255, 255, 255)" and lay["color"] == "rgb(26, 26, 26)"
-    assert not contrast, [(n["html"][:100], n["failureSummary"][:160]) for v in contrast for n in v["nodes"]]

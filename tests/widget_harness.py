@@ -10,7 +10,9 @@ static page without a kernel. Tests then drive the DOM through ``data-testid``.
 pydata-sphinx-theme's dark mode, with its rules that reach into a page's content: text and
 inline code colours, ``color-scheme: dark``), ``theme="jupyterlab-dark"`` JupyterLab's
 ``<body data-jp-theme-light="false">`` on a dark page; ``viewport={"width": 390, "height": 844}`` sizes
-the page (a phone).
+the page (a phone). ``set_theme(page, theme)`` switches a page that is already open, as the
+book's theme does when the reader changes mode (both dark stylesheets are always in the page,
+each scoped to its attribute).
 """
 import contextlib
 import html
@@ -55,21 +57,25 @@ window.rendered = true;
 </script></body></html>"""
 
 
-@contextlib.contextmanager
-def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
-    """Yield a Playwright page showing ``widget``; fail on any console or page error.
+THEMES = (None, "dark", "jupyterlab-dark")
+
+
+def open_widget(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
+    """``(context, page, errors)``: a new context whose page shows ``widget``; ``errors`` fills
+    with every console error and uncaught exception of the page. Close the context when done.
 
     ``browser`` is the session's Chromium (the ``browser`` fixture of conftest.py); ``lang``
-    is the page's ``<html lang>`` ("en", "zh-CN"), ``theme`` None or "dark", ``viewport`` a
+    is the page's ``<html lang>`` ("en", "zh-CN"), ``theme`` one of ``THEMES``, ``viewport`` a
     Playwright viewport dict.
     """
+    assert theme in THEMES, theme
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
     page_file = tmp_path / f"widget-{lang}-{theme or 'light'}.html"
     page_file.write_text(_PAGE % {
         "state": json.dumps(state), "esm": json.dumps(widget._esm), "lang": html.escape(lang),
         "theme": ' data-theme="dark"' if theme == "dark" else "",
         "body": ' data-jp-theme-light="false"' if theme == "jupyterlab-dark" else "",
-        "css": {"dark": _DARK_CSS, "jupyterlab-dark": _JLAB_DARK_CSS}.get(theme, "")}, encoding="utf-8")
+        "css": _DARK_CSS + _JLAB_DARK_CSS}, encoding="utf-8")
     context = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
         page = context.new_page()
@@ -78,10 +84,46 @@ def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(page_file.as_uri())
         page.wait_for_function("window.rendered === true", timeout=10000)
+    except BaseException:
+        context.close()
+        raise
+    return context, page, errors
+
+
+@contextlib.contextmanager
+def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
+    """Yield a Playwright page showing ``widget`` (see ``open_widget``); fail on any console or
+    page error."""
+    context, page, errors = open_widget(browser, widget, tmp_path, lang, theme, viewport)
+    try:
         yield page
         assert not errors, errors
     finally:
         context.close()
+
+
+def reload_widget(page):
+    """Render the widget afresh in its page, from the state it was stored with."""
+    page.reload()
+    page.wait_for_function("window.rendered === true", timeout=10000)
+
+
+SET_THEME_JS = """(theme) => {
+  const html = document.documentElement, body = document.body;
+  if (theme === 'dark') html.setAttribute('data-theme', 'dark'); else html.removeAttribute('data-theme');
+  if (theme === 'jupyterlab-dark') body.setAttribute('data-jp-theme-light', 'false');
+  else body.removeAttribute('data-jp-theme-light');
+  return getComputedStyle(body).backgroundColor;
+}"""
+# The page's own background in each theme (_DARK_CSS, _JLAB_DARK_CSS; none in light mode).
+PAGE_BACKGROUND = {None: "rgba(0, 0, 0, 0)", "dark": "rgb(20, 24, 30)", "jupyterlab-dark": "rgb(17, 17, 17)"}
+
+
+def set_theme(page, theme):
+    """Switch an open page to ``theme`` (one of ``THEMES``) and let it lay out."""
+    background = page.evaluate(SET_THEME_JS, theme)
+    assert background == PAGE_BACKGROUND[theme], f"theme {theme!r}: the page's background is {background}"
+    next_frames(page)
 
 
 def next_frames(page):
