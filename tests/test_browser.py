@@ -234,11 +234,19 @@ def visit(request, browser, site):
     v.page.context.close()
 
 
-# Settle after a change of colour preference or width: the theme's handler has set data-theme,
-# no CSS transition is still running, which would hand axe a colour half-way between the
-# modes, and two frames have been laid out.
+# Settle after a change of colour preference or width: the theme's handler has set data-theme
+# and no CSS transition is still running, which would hand axe a colour half-way between the
+# modes. Then the page gets the keyboard tab stops it would have had if loaded at this width:
+# pydata-sphinx-theme gives a scrolling pre, output or table tabIndex 0 (and the others -1) 300 ms
+# after a resize, but after a switch across its breakpoint that can run while the sidebar is
+# still sliding in, and the tab stops then stay those of a wider text column. A resize event on
+# the settled layout runs the theme's own update again; TAB_STOPS_JS waits for its result.
+# Last, two frames are laid out.
 SETTLED_JS = """(mode) => document.documentElement.dataset.theme === mode
   && !document.getAnimations().some((a) => a instanceof CSSTransition && a.playState === 'running')"""
+TAB_STOPS_JS = """() => Array.from(document.querySelectorAll(
+    'pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container'))
+  .every((e) => e.tabIndex === (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight ? 0 : -1))"""
 
 
 def _show(visit, mode: str, viewport: dict) -> None:
@@ -246,6 +254,8 @@ def _show(visit, mode: str, viewport: dict) -> None:
     visit.page.emulate_media(color_scheme=mode)
     visit.page.set_viewport_size(viewport)
     visit.page.wait_for_function(SETTLED_JS, arg=mode, timeout=RENDER_TIMEOUT_MS)
+    visit.page.evaluate("() => window.dispatchEvent(new Event('resize'))")
+    visit.page.wait_for_function(TAB_STOPS_JS, timeout=RENDER_TIMEOUT_MS)
     next_frames(visit.page)
 
 
