@@ -42,8 +42,8 @@ def step_backward(dh, dc, cache, weight_hh, weight_hr=None):
 
     ``dxw = dz`` is the gradient of the input projection ``xw_t`` (equal to that of
     :math:`z_t`, since :math:`z_t = xw_t + W_{hh} h_{t-1}`). The cell path
-    :math:`dc_{t-1} = f_t \odot dc_t` has no weight matrix and no squashing: this
-    is the constant error carousel.
+    :math:`dc_{t-1} = f_t \odot dc_t` has no weight matrix and no squashing: the
+    constant error carousel, with a forget gate where the 1997 cell had a weight 1.
     """
     h_prev, c_prev, gates, tanh_c, m = cache
     H = c_prev.shape[-1]
