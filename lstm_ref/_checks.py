@@ -195,7 +195,10 @@ def check_hidden(hx, batched, dtype, expected_h, expected_c):
 
 
 def check_lengths(lengths, batched, batch_size, seq_len):
-    """Checks of ``lengths`` against torch's ``pack_padded_sequence`` rules; returns an int array."""
+    """Checks of ``lengths``: 1-D, one per sequence, integers in ``[1, seq_len]``; an int array.
+
+    Stricter than torch, which checks the count only with ``enforce_sorted=True`` and accepts
+    a length above ``seq_len``."""
     if not batched:
         raise ValueError("lengths is only supported for batched 3-D input, got unbatched 2-D input")
     if hasattr(lengths, "detach"):  # a torch tensor
