@@ -193,11 +193,12 @@ def lab_page(lab, browser):
 @pytest.fixture
 def visit(lab_page):
     """``visit(name)``: the chapter open in the module's JupyterLab page; closed afterwards."""
-    opened = []
+    opened = False
 
     def _open(name):
-        opened.append(lab_page.chapter(name))
-        return lab_page
+        nonlocal opened
+        opened = True
+        return lab_page.chapter(name)
 
     yield _open
     if opened:

@@ -9,13 +9,10 @@ page is after the earlier clicks: Tab first (nothing moved yet), then axe on the
 reader's clicks lead to (the state a widget is stored in is checked where readers see it, on
 the book's pages, in tests/test_browser.py), then the keys, from the stored state again.
 """
-import types
-
 import pytest
 
-from widget_cases import NAMES, act, make
-
-LANGS = ["en", "zh-CN"]
+from widget_cases import NAMES, act
+from widget_harness import widget_page_fixture
 
 # Everything a keyboard user can reach inside the widget.
 FOCUSABLE = "input, select, button, textarea, [tabindex]:not([tabindex='-1'])"
@@ -77,21 +74,10 @@ KEYBOARD = {
 }
 
 
+widget_page, one_page_per_widget_and_language = widget_page_fixture(NAMES)
 
 
-@pytest.fixture(scope="class")
-def widget_page(request, browser, tmp_path_factory):
-    """Widget ``name`` rendered once on a page in language ``lang`` (``request.param``)."""
-    from widget_harness import open_widget
-
-    name, lang = request.param
-    context, page, errors = open_widget(browser, make(name), tmp_path_factory.mktemp("a11y"), lang=lang)
-    yield types.SimpleNamespace(name=name, lang=lang, page=page, errors=errors)
-    context.close()
-
-
-@pytest.mark.parametrize("widget_page", [(n, lang) for n in NAMES for lang in LANGS], indirect=True,
-                         ids=[f"{n}-{lang}" for n in NAMES for lang in LANGS])
+@one_page_per_widget_and_language
 class TestWidget:
     def test_tab_reaches_every_control_named_and_with_a_focus_ring(self, widget_page):
         from widget_harness import set_theme

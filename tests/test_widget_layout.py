@@ -9,16 +9,15 @@ en/zh-CN, light/dark, 1024/390 px, and in JupyterLab's dark theme at 1024 px, go
 test-artifacts/widgets/.
 """
 import pathlib
-import types
 
 import pytest
 
-from widget_cases import NAMES, make
+from widget_cases import NAMES
+from widget_harness import widget_page_fixture
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[1] / "test-artifacts" / "widgets"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1024, "height": 900}
-LANGS = ["en", "zh-CN"]
 
 LAYOUT_JS = """() => {
   const root = document.querySelector('#root');
@@ -45,21 +44,10 @@ def shot_path(name, lang, theme, width):
     return ARTIFACTS / f"{name}-{lang}-{theme}-{width}.png"
 
 
-@pytest.fixture(scope="class")
-def widget_page(request, browser, tmp_path_factory):
-    """Widget ``name`` rendered once, 1024 px wide, on a page in language ``lang``; each test
-    sets the theme and width it checks (the book's theme switches modes live, too)."""
-    from widget_harness import open_widget
-
-    name, lang = request.param
-    context, page, errors = open_widget(browser, make(name), tmp_path_factory.mktemp("layout"), lang=lang,
-                                        viewport=DESKTOP)
-    yield types.SimpleNamespace(name=name, lang=lang, page=page, errors=errors)
-    context.close()
+widget_page, one_page_per_widget_and_language = widget_page_fixture(NAMES, viewport=DESKTOP)
 
 
-@pytest.mark.parametrize("widget_page", [(n, lang) for n in NAMES for lang in LANGS], indirect=True,
-                         ids=[f"{n}-{lang}" for n in NAMES for lang in LANGS])
+@one_page_per_widget_and_language
 class TestCard:
     @pytest.mark.parametrize("theme", ["light", "dark"])
     def test_card_fits_and_reads_on_light_and_dark_pages(self, widget_page, theme):

@@ -102,6 +102,34 @@ def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
         context.close()
 
 
+LANGS = ("en", "zh-CN")
+
+
+def widget_page_fixture(names, viewport=None):
+    """``(fixture, parametrize)`` for a class of tests that share one page per widget and
+    language: the class-scoped fixture renders widget ``name`` (``widget_cases.make``) once on
+    a page in language ``lang`` at ``viewport`` and yields ``.name``, ``.lang``, ``.page`` and
+    ``.errors`` (console errors so far); ``parametrize`` marks the class with every
+    ``(name, lang)``. A render and axe's script are most of such a test's time."""
+    import types
+
+    import pytest
+    from widget_cases import make
+
+    @pytest.fixture(scope="class")
+    def widget_page(request, browser, tmp_path_factory):
+        name, lang = request.param
+        context, page, errors = open_widget(browser, make(name), tmp_path_factory.mktemp("widget"),
+                                            lang=lang, viewport=viewport)
+        yield types.SimpleNamespace(name=name, lang=lang, page=page, errors=errors)
+        context.close()
+
+    cases = [(n, lang) for n in names for lang in LANGS]
+    parametrize = pytest.mark.parametrize("widget_page", cases, indirect=True,
+                                          ids=[f"{n}-{lang}" for n, lang in cases])
+    return widget_page, parametrize
+
+
 def reload_widget(page):
     """Render the widget afresh in its page, from the state it was stored with."""
     page.reload()
