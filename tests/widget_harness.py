@@ -6,13 +6,13 @@ No notebook, no book build: the page holds the widget's synced state (from
 static page without a kernel. Tests then drive the DOM through ``data-testid``.
 
 ``rendered(..., lang="zh-CN")`` sets ``<html lang>`` as the Chinese edition of the book does;
-``theme="dark"`` sets ``<html data-theme="dark">`` and a dark page (the colours of
-pydata-sphinx-theme's dark mode, with its rules that reach into a page's content: text and
-inline code colours, ``color-scheme: dark``), ``theme="jupyterlab-dark"`` JupyterLab's
-``<body data-jp-theme-light="false">`` on a dark page; ``viewport={"width": 390, "height": 844}`` sizes
-the page (a phone). ``set_theme(page, theme)`` switches a page that is already open, as the
-book's theme does when the reader changes mode (both dark stylesheets are always in the page,
-each scoped to its attribute).
+``viewport={"width": 390, "height": 844}`` sizes the page (a phone). The page opens light;
+``set_theme(page, "dark")`` switches it, as the book's theme does when the reader changes mode,
+to ``<html data-theme="dark">`` and a dark page (the colours of pydata-sphinx-theme's dark mode,
+with its rules that reach into a page's content: text and inline code colours,
+``color-scheme: dark``), and ``set_theme(page, "jupyterlab-dark")`` to JupyterLab's
+``<body data-jp-theme-light="false">`` on a dark page (both dark stylesheets are always in the
+page, each scoped to its attribute).
 """
 import contextlib
 import html
@@ -36,10 +36,10 @@ body[data-jp-theme-light="false"] { color-scheme: dark; background: #111111; col
 body[data-jp-theme-light="false"] code { color: #ff7b72; }
 """
 
-_PAGE = """<!doctype html><html lang="%(lang)s"%(theme)s><head><meta charset="utf-8">
+_PAGE = """<!doctype html><html lang="%(lang)s"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>widget</title><style>body { margin: 8px; font-family: sans-serif; } %(css)s</style></head>
-<body%(body)s><main><div id="root"></div></main><script type="module">
+<body><main><div id="root"></div></main><script type="module">
 const state = %(state)s;
 const listeners = {};
 const model = {
@@ -57,24 +57,17 @@ window.rendered = true;
 </script></body></html>"""
 
 
-THEMES = (None, "dark", "jupyterlab-dark")
-
-
-def open_widget(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
+def open_widget(browser, widget, tmp_path, lang="en", viewport=None):
     """``(context, page, errors)``: a new context whose page shows ``widget``; ``errors`` fills
     with every console error and uncaught exception of the page. Close the context when done.
 
     ``browser`` is the session's Chromium (the ``browser`` fixture of conftest.py); ``lang``
-    is the page's ``<html lang>`` ("en", "zh-CN"), ``theme`` one of ``THEMES``, ``viewport`` a
-    Playwright viewport dict.
+    is the page's ``<html lang>`` ("en", "zh-CN"), ``viewport`` a Playwright viewport dict.
     """
-    assert theme in THEMES, theme
     state = {k: v for k, v in widget.get_state().items() if not k.startswith("_")}
-    page_file = tmp_path / f"widget-{lang}-{theme or 'light'}.html"
+    page_file = tmp_path / f"widget-{lang}.html"
     page_file.write_text(_PAGE % {
         "state": json.dumps(state), "esm": json.dumps(widget._esm), "lang": html.escape(lang),
-        "theme": ' data-theme="dark"' if theme == "dark" else "",
-        "body": ' data-jp-theme-light="false"' if theme == "jupyterlab-dark" else "",
         "css": _DARK_CSS + _JLAB_DARK_CSS}, encoding="utf-8")
     context = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
@@ -91,10 +84,10 @@ def open_widget(browser, widget, tmp_path, lang="en", theme=None, viewport=None)
 
 
 @contextlib.contextmanager
-def rendered(browser, widget, tmp_path, lang="en", theme=None, viewport=None):
+def rendered(browser, widget, tmp_path, lang="en", viewport=None):
     """Yield a Playwright page showing ``widget`` (see ``open_widget``); fail on any console or
     page error."""
-    context, page, errors = open_widget(browser, widget, tmp_path, lang, theme, viewport)
+    context, page, errors = open_widget(browser, widget, tmp_path, lang, viewport)
     try:
         yield page
         assert not errors, errors
@@ -148,7 +141,7 @@ PAGE_BACKGROUND = {None: "rgba(0, 0, 0, 0)", "dark": "rgb(20, 24, 30)", "jupyter
 
 
 def set_theme(page, theme):
-    """Switch an open page to ``theme`` (one of ``THEMES``) and let it lay out."""
+    """Switch an open page to ``theme`` (None, "dark" or "jupyterlab-dark") and let it lay out."""
     background = page.evaluate(SET_THEME_JS, theme)
     assert background == PAGE_BACKGROUND[theme], f"theme {theme!r}: the page's background is {background}"
     next_frames(page)
